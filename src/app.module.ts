@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { GlobalExceptionFilter } from './common/dialect-exception.filter';
+import { AppConfig } from './config/app-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { IdentitiesModule } from './identities/identities.module';
+import { KeysModule } from './keys/keys.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { SecretsModule } from './secrets/secrets.module';
+import { UsersModule } from './users/users.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  /** Extra modules (the dialects), so tests can mount exactly what they exercise. */
+  dialects?: DynamicModule['imports'];
+}
+
+/** Headers and body fields that carry secrets; pino writes `[Redacted]` in their place. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers.authorization',
+  'res.headers["set-cookie"]',
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AppModule,
+      imports: [
+        { module: ConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+            genReqId: (req) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+            },
+            // Only method and path: query strings can carry search text, bodies carry secrets.
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            },
+          },
+        }),
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }]),
+        TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),
+        SecretsModule,
+        UsersModule,
+        OrganizationsModule,
+        KeysModule,
+        AuditModule,
+        IdentitiesModule,
+        AuthModule,
+        ...(options.dialects ?? []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        // Order matters: rate limits are checked before any credential work.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+      ],
+    };
+  }
+}
+
+@Module({})
+class ConfigHolder {}

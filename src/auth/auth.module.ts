@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { ApiToken } from './api-token.entity';
+import { AuthService } from './auth.service';
+import { JwtStrategy } from './jwt.strategy';
+import { Session } from './session.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Session, ApiToken]), PassportModule, UsersModule, OrganizationsModule],
+  providers: [AuthService, JwtStrategy],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import * as jwt from 'jsonwebtoken';
+import { Repository } from 'typeorm';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { JWT_SECRET } from '../secrets/secrets.module';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { ApiToken } from './api-token.entity';
+import { isPermission, Permission } from './permissions';
+import { Principal } from './principal';
+import { Session } from './session.entity';
+
+/** Claims of every sshid bearer token: a session or an API token, named by its row id. */
+export interface TokenClaims {
+  sub: string;
+  typ: 'session' | 'api';
+  /** Row id of the session or API token. */
+  jti: string;
+  /** Northflank's client reads this to tell team tokens from organisation tokens. */
+  entityType?: 'team';
+}
+
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(ApiToken) private readonly apiTokens: Repository<ApiToken>,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
+    @Inject(JWT_SECRET) private readonly jwtSecret: string,
+  ) {}
+
+  /** Checks login and password and opens a session; the token is returned once and only its hash is kept. */
+  async login(login: string, password: string, client: ClientInfo): Promise<{ token: string; session: Session; user: User }> {
+    const user = await this.users.verifyPassword(login, password);
+    if (!user) throw new UnauthenticatedError('invalid', login);
+    if (user.disabled) throw new UnauthenticatedError('disabled', login);
+    return { ...(await this.openSession(user, client)), user };
+  }
+
+  async openSession(user: User, client: ClientInfo): Promise<{ token: string; session: Session }> {
+    const session = this.sessions.create({ userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null, tokenHash: '0'.repeat(64) });
+    await this.sessions.insert(session);
+    const token = this.sign({ sub: String(user.id), typ: 'session', jti: session.id });
+    await this.sessions.update({ id: session.id }, { tokenHash: sha256Hex(token) });
+    return { token, session };
+  }
+
+  /** Revokes the session the token names; false when it is unknown. */
+  async logout(token: string): Promise<boolean> {
+    const result = await this.sessions.delete({ tokenHash: sha256Hex(token) });
+    return (result.affected ?? 0) > 0;
+  }
+
+  listSessions(principal: Principal): Promise<Session[]> {
+    return this.sessions.find({ where: { userId: principal.user.id }, order: { lastActivityAt: 'DESC' } });
+  }
+
+  async revokeSession(principal: Principal, sessionId: string): Promise<void> {
+    const valid = /^[0-9a-f-]{36}$/i.test(sessionId);
+    const result = valid ? await this.sessions.delete({ id: sessionId, userId: principal.user.id }) : { affected: 0 };
+    if (!result.affected) throw new NotFoundError('session', sessionId);
+  }
+
+  async createApiToken(
+    principal: Principal,
+    input: { name: string; description?: string | null; permissions: string[]; organizationSlug?: string; expiresAt?: Date | null },
+  ): Promise<{ token: string; record: ApiToken }> {
+    if (principal.token) throw new ForbiddenError('token_scope', 'API tokens cannot manage API tokens');
+    const unknown = input.permissions.filter((p) => !isPermission(p));
+    if (unknown.length > 0) {
+      throw new ValidationError(unknown.map((p) => ({ field: 'permissions', code: 'unknown', message: `unknown permission "${p}"` })));
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      throw new ValidationError([{ field: 'expiresAt', code: 'past', message: 'Expiration date must be in the future' }]);
+    }
+    const organizationId = input.organizationSlug
+      ? (await this.organizations.access(principal, { slug: input.organizationSlug })).organization.id
+      : null;
+    const record = this.apiTokens.create({
+      userId: principal.user.id,
+      organizationId,
+      name: input.name,
+      description: input.description ?? null,
+      permissions: [...new Set(input.permissions)],
+      expiresAt: input.expiresAt ?? null,
+      tokenHash: '0'.repeat(64),
+    });
+    await this.apiTokens.insert(record);
+    const token = this.sign({ sub: String(principal.user.id), typ: 'api', jti: record.id, entityType: 'team' }, input.expiresAt ?? undefined);
+    await this.apiTokens.update({ id: record.id }, { tokenHash: sha256Hex(token) });
+    return { token, record };
+  }
+
+  listApiTokens(principal: Principal): Promise<ApiToken[]> {
+    return this.apiTokens.find({ where: { userId: principal.user.id }, order: { createdAt: 'ASC' } });
+  }
+
+  async revokeApiToken(principal: Principal, id: string): Promise<void> {
+    if (principal.token) throw new ForbiddenError('token_scope', 'API tokens cannot manage API tokens');
+    const valid = /^[0-9a-f-]{36}$/i.test(id);
+    const result = valid ? await this.apiTokens.delete({ id, userId: principal.user.id }) : { affected: 0 };
+    if (!result.affected) throw new NotFoundError('api_token', id);
+  }
+
+  /**
+   * Resolves verified bearer-token claims to a principal: the named session or API token must still exist and
+   * hold this very token, so deleting the row revokes the token at once.
+   */
+  async principalFromClaims(claims: TokenClaims, rawToken: string, client: ClientInfo): Promise<Principal> {
+    const hash = sha256Hex(rawToken);
+    if (claims.typ === 'session') {
+      const session = await this.sessions.createQueryBuilder('s').addSelect('s.tokenHash').where('s.id = :id', { id: claims.jti }).getOne();
+      if (!session || session.tokenHash !== hash) throw new UnauthenticatedError('invalid');
+      const user = await this.activeUser(session.userId);
+      await this.sessions.update({ id: session.id }, { lastActivityAt: new Date(), ip: client.ip ?? session.ip });
+      return { user, via: 'session', sessionId: session.id, ...client };
+    }
+    const token = await this.apiTokens.createQueryBuilder('t').addSelect('t.tokenHash').where('t.id = :id', { id: claims.jti }).getOne();
+    if (!token || token.tokenHash !== hash) throw new UnauthenticatedError('invalid');
+    if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('expired');
+    const user = await this.activeUser(token.userId);
+    void this.apiTokens.update({ id: token.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    return {
+      user,
+      via: 'api_token',
+      token: { id: token.id, permissions: token.permissions.filter(isPermission) as Permission[], organizationId: token.organizationId },
+      ...client,
+    };
+  }
+
+  /** HTTP Basic: the secret is tried as one of the user's API tokens first, then as the password. */
+  async principalFromBasic(login: string, secret: string, client: ClientInfo): Promise<Principal> {
+    if (!login || !secret) throw new UnauthenticatedError('invalid', login);
+    const claims = this.verify(secret);
+    if (claims?.typ === 'api') {
+      const principal = await this.principalFromClaims(claims, secret, client).catch(() => null);
+      if (principal && principal.user.login.toLowerCase() === login.toLowerCase()) return principal;
+      throw new UnauthenticatedError('invalid', login);
+    }
+    const user = await this.users.verifyPassword(login, secret);
+    if (!user) throw new UnauthenticatedError('invalid', login);
+    if (user.disabled) throw new UnauthenticatedError('disabled', login);
+    return { user, via: 'password', ...client };
+  }
+
+  /** Verifies signature and expiry; null when the text is not a valid sshid token. */
+  verify(token: string): TokenClaims | null {
+    try {
+      const claims = jwt.verify(token, this.jwtSecret, { algorithms: ['HS256'] }) as TokenClaims;
+      return claims && (claims.typ === 'session' || claims.typ === 'api') && typeof claims.jti === 'string' ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private sign(claims: TokenClaims, expiresAt?: Date): string {
+    const options: jwt.SignOptions = { algorithm: 'HS256' };
+    if (expiresAt) options.expiresIn = Math.max(1, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    return jwt.sign(claims, this.jwtSecret, options);
+  }
+
+  private async activeUser(userId: number): Promise<User> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UnauthenticatedError('invalid');
+    if (user.disabled) throw new UnauthenticatedError('disabled', user.login);
+    return user;
+  }
+}

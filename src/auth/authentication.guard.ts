@@ -1,0 +1,69 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { ForbiddenError, UnauthenticatedError } from '../common/domain-errors';
+import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_PERMISSION } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { Permission } from './permissions';
+import { credentialsAllow, Principal } from './principal';
+import { authorizationHeader, clientInfo, HeaderRequest } from './request-credentials';
+
+class PassportJwtGuard extends AuthGuard('jwt') {
+  override handleRequest<T>(error: unknown, principal: T): T {
+    if (error instanceof UnauthenticatedError) throw error;
+    if (error || !principal) throw new UnauthenticatedError('invalid');
+    return principal;
+  }
+}
+
+/**
+ * Global guard: resolves the caller from `Authorization` (Basic, or a bearer token through passport-jwt),
+ * then checks the route's required permission against the credentials.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  private readonly jwtGuard = new PassportJwtGuard();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
+    const request = context.switchToHttp().getRequest<HeaderRequest & AuthenticatedRequest & { user?: Principal }>();
+    let principal: Principal | null;
+    try {
+      principal = await this.authenticate(request, context);
+    } catch (error) {
+      if (isPublic) return true;
+      throw error;
+    }
+    if (!principal) {
+      if (isPublic) return true;
+      throw new UnauthenticatedError('missing');
+    }
+    request.principal = principal;
+    const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    if (required && !credentialsAllow(principal, required)) {
+      throw new ForbiddenError('token_scope', `Missing one of the required permissions: ${required}`, [required]);
+    }
+    return true;
+  }
+
+  private async authenticate(request: HeaderRequest & { user?: Principal }, context: ExecutionContext): Promise<Principal | null> {
+    const header = authorizationHeader(request);
+    if (header === undefined) return null;
+    const basic = /^Basic ([A-Za-z0-9+/=]*)$/i.exec(header);
+    if (basic) {
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new UnauthenticatedError('malformed', decoded);
+      return this.auth.principalFromBasic(decoded.slice(0, colon), decoded.slice(colon + 1), clientInfo(request));
+    }
+    if (header.split(' ').length !== 2) throw new UnauthenticatedError('malformed');
+    await this.jwtGuard.canActivate(context);
+    return request.user ?? null;
+  }
+}

@@ -1,0 +1,25 @@
+import { User } from '../users/user.entity';
+import { Permission } from './permissions';
+
+/** Who is calling, and with what. Built by the authentication guard, read by every domain service. */
+export interface Principal {
+  user: User;
+  via: 'session' | 'api_token' | 'password';
+  sessionId?: string;
+  /** Set when the caller authenticated with an API token. */
+  token?: { id: string; permissions: Permission[]; organizationId: number | null };
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Whether the credentials allow this action at all (a token's scope; sessions and passwords carry every scope). */
+export function credentialsAllow(principal: Principal, permission: Permission): boolean {
+  if (!principal.token) return true;
+  return principal.token.permissions.includes(permission);
+}
+
+/** Whether the user holds a system-wide grant (admins hold all), within what the credentials allow. */
+export function userHolds(principal: Principal, permission: Permission): boolean {
+  if (!credentialsAllow(principal, permission)) return false;
+  return principal.user.isAdmin || principal.user.permissions.includes(permission);
+}

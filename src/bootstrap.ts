@@ -1,0 +1,40 @@
+import { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { FastifyInstance } from 'fastify';
+
+/** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
+export async function createApp(config: AppConfig, databaseUrl: string, dialects: DynamicModule['imports'] = []): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects }), adapter, {
+    bufferLogs: true,
+    // sshid registers its own JSON parser (below).
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  useLenientJsonParser(adapter.getInstance());
+  return app;
+}
+
+/**
+ * JSON bodies, where an empty body counts as none: real clients (Northflank's) send `Content-Type: application/json`
+ * on GET and DELETE without a body.
+ */
+function useLenientJsonParser(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      const parseError = error as Error & { statusCode?: number; code?: string };
+      parseError.statusCode = 400;
+      parseError.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(parseError, undefined);
+    }
+  });
+}

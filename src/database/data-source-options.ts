@@ -1,0 +1,28 @@
+import { DataSourceOptions } from 'typeorm';
+import { ApiToken } from '../auth/api-token.entity';
+import { Session } from '../auth/session.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Identity } from '../identities/identity.entity';
+import { PublicKey } from '../keys/public-key.entity';
+import { Membership } from '../organizations/membership.entity';
+import { Organization } from '../organizations/organization.entity';
+import { User } from '../users/user.entity';
+import { InitialSchema1763859600000 } from './migrations/1763859600000-initial-schema';
+
+export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken];
+export const MIGRATIONS = [InitialSchema1763859600000];
+
+/** Schema comes only from migrations, run at start-up; `synchronize` stays off. */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+  };
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { KeysModule } from '../keys/keys.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentitiesService } from './identities.service';
+import { Identity } from './identity.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Identity]), KeysModule, OrganizationsModule, AuditModule],
+  providers: [IdentitiesService],
+  exports: [IdentitiesService],
+})
+export class IdentitiesModule {}

@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
+import { Principal } from '../auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { slugify } from '../common/slug';
+import { isUniqueViolation } from '../users/users.service';
+import { User } from '../users/user.entity';
+import { Membership } from './membership.entity';
+import { Organization } from './organization.entity';
+
+/** What the caller may do inside one organization. */
+export interface OrganizationAccess {
+  organization: Organization;
+  membership: Membership | null;
+  isOwner: boolean;
+  permissions: OrganizationPermission[];
+}
+
+export interface MemberView {
+  membership: Membership;
+  user: User;
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Creates the organization with the caller as its active owner, under a unique slug derived from the name. */
+  async create(principal: Principal, input: { name: string; description?: string | null; slug?: string }): Promise<Organization> {
+    const base = input.slug ?? slugify(input.name, 39) ?? 'organization';
+    for (let attempt = 1; ; attempt += 1) {
+      const suffix = attempt === 1 ? '' : `-${attempt}`;
+      const slug = base.slice(0, 39 - suffix.length).replace(/-+$/, '') + suffix;
+      try {
+        return await this.dataSource.transaction(async (tx) => {
+          const organization = await tx.save(
+            tx.create(Organization, { slug, name: input.name, description: input.description ?? null }),
+          );
+          await tx.save(
+            tx.create(Membership, {
+              organizationId: organization.id,
+              userId: principal.user.id,
+              role: 'owner',
+              status: 'active',
+              permissions: [],
+              invitedBy: null,
+            }),
+          );
+          return organization;
+        });
+      } catch (error) {
+        if (input.slug || !isUniqueViolation(error) || attempt > 50) {
+          if (isUniqueViolation(error)) throw new ConflictError('slug_taken', 'An organization with this id exists', 'slug');
+          throw error;
+        }
+      }
+    }
+  }
+
+  findBySlug(slug: string): Promise<Organization | null> {
+    return this.organizations.findOne({ where: { slug: slug.toLowerCase() } });
+  }
+
+  findById(id: number): Promise<Organization | null> {
+    return this.organizations.findOne({ where: { id } });
+  }
+
+  /** Organizations where the caller is an active member, with what they may do in each. */
+  async listForMember(principal: Principal): Promise<OrganizationAccess[]> {
+    const rows = await this.memberships.find({
+      where: { userId: principal.user.id, status: 'active' },
+      relations: { organization: true },
+      order: { organizationId: 'ASC' },
+    });
+    return rows.map((membership) => this.describeAccess(principal, membership.organization as Organization, membership));
+  }
+
+  /**
+   * The caller's access to an organization, by id or slug. A missing organization and one the caller is not an
+   * active member of look the same (forbidden), so membership never leaks through errors. Admins pass.
+   */
+  async access(principal: Principal, ref: { id?: number; slug?: string }): Promise<OrganizationAccess> {
+    const organization =
+      ref.id !== undefined ? await this.findById(ref.id) : ref.slug !== undefined ? await this.findBySlug(ref.slug) : null;
+    const membership = organization
+      ? await this.memberships.findOne({ where: { organizationId: organization.id, userId: principal.user.id } })
+      : null;
+    const tokenOrganization = principal.token?.organizationId;
+    const tokenAllows = tokenOrganization == null || tokenOrganization === organization?.id;
+    const active = membership?.status === 'active';
+    if (!organization || !tokenAllows || (!active && !principal.user.isAdmin)) {
+      throw new ForbiddenError('not_member', "You don't have access to this organization");
+    }
+    return this.describeAccess(principal, organization, active ? membership : null);
+  }
+
+  async requirePermission(
+    principal: Principal,
+    ref: { id?: number; slug?: string },
+    permission: OrganizationPermission,
+    message: string,
+  ): Promise<OrganizationAccess> {
+    let access: OrganizationAccess;
+    try {
+      access = await this.access(principal, ref);
+    } catch (error) {
+      if (error instanceof ForbiddenError) throw new ForbiddenError('cannot_manage_identities', message);
+      throw error;
+    }
+    if (!access.permissions.includes(permission)) throw new ForbiddenError('cannot_manage_identities', message);
+    return access;
+  }
+
+  async update(principal: Principal, id: number, changes: { name?: string; description?: string | null }): Promise<Organization> {
+    const access = await this.access(principal, { id });
+    if (!access.isOwner) throw new ForbiddenError('not_owner', "You don't have permission to update this organization");
+    await this.organizations.update({ id }, changes);
+    return (await this.findById(id)) as Organization;
+  }
+
+  async delete(principal: Principal, id: number): Promise<void> {
+    const access = await this.access(principal, { id }).catch(() => null);
+    if (!access?.isOwner) {
+      throw new ForbiddenError('not_owner', "You don't have permission to delete this organization or it doesn't exist");
+    }
+    await this.organizations.delete({ id });
+  }
+
+  async members(principal: Principal, id: number): Promise<MemberView[]> {
+    await this.access(principal, { id });
+    const rows = await this.memberships.find({ where: { organizationId: id }, relations: { user: true }, order: { createdAt: 'ASC' } });
+    return rows.map((membership) => ({ membership, user: membership.user as User }));
+  }
+
+  async invite(principal: Principal, id: number, invitee: User): Promise<void> {
+    await this.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
+    const existing = await this.memberships.findOne({ where: { organizationId: id, userId: invitee.id } });
+    if (existing?.status === 'active') throw new ConflictError('already_member', 'User is already a member of this organization');
+    if (existing) throw new ConflictError('already_invited', 'User already has a pending invitation');
+    try {
+      await this.memberships.insert({ organizationId: id, userId: invitee.id, role: 'member', status: 'pending', permissions: [], invitedBy: principal.user.id });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('already_invited', 'User already has a pending invitation');
+      throw error;
+    }
+  }
+
+  async pendingInvitations(principal: Principal): Promise<Array<{ membership: Membership; organization: Organization; inviter: User | null }>> {
+    const rows = await this.memberships.find({ where: { userId: principal.user.id, status: 'pending' }, relations: { organization: true } });
+    const inviters = rows.map((r) => r.invitedBy).filter((v): v is number => v !== null);
+    const users = inviters.length ? await this.dataSource.getRepository(User).findBy(inviters.map((id) => ({ id }))) : [];
+    return rows.map((membership) => ({
+      membership,
+      organization: membership.organization as Organization,
+      inviter: users.find((u) => u.id === membership.invitedBy) ?? null,
+    }));
+  }
+
+  async respond(principal: Principal, organizationId: number, accept: boolean): Promise<void> {
+    const criteria = { organizationId, userId: principal.user.id, status: 'pending' as const };
+    const result = accept
+      ? await this.memberships.update(criteria, { status: 'active' })
+      : await this.memberships.delete(criteria);
+    if (!result.affected) throw new NotFoundError('invitation', organizationId);
+  }
+
+  async removeMember(principal: Principal, organizationId: number, userId: number): Promise<void> {
+    await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to remove members from this organization");
+    const membership = await this.memberships.findOne({ where: { organizationId, userId } });
+    if (!membership) throw new NotFoundError('member', userId);
+    if (membership.role === 'owner') throw new ForbiddenError('cannot_remove_owner', 'Cannot remove the organization owner');
+    await this.memberships.delete({ organizationId, userId });
+  }
+
+  async leave(principal: Principal, organizationId: number): Promise<void> {
+    const membership = await this.memberships.findOne({ where: { organizationId, userId: principal.user.id, status: 'active' } });
+    if (!membership) throw new NotFoundError('membership', organizationId);
+    if (membership.role === 'owner') {
+      throw new ForbiddenError('owner_cannot_leave', 'As the owner, you cannot leave the organization. You must delete it instead');
+    }
+    await this.memberships.delete({ organizationId, userId: principal.user.id });
+  }
+
+  async setMemberPermissions(principal: Principal, organizationId: number, userId: number, permissions: OrganizationPermission[]): Promise<void> {
+    await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to manage members of this organization");
+    const result = await this.memberships.update({ organizationId, userId }, { permissions });
+    if (!result.affected) throw new NotFoundError('member', userId);
+  }
+
+  private describeAccess(principal: Principal, organization: Organization, membership: Membership | null): OrganizationAccess {
+    const isOwner = membership?.role === 'owner' || principal.user.isAdmin;
+    const permissions = isOwner
+      ? [...ORGANIZATION_PERMISSIONS]
+      : ORGANIZATION_PERMISSIONS.filter((p) => membership?.permissions.includes(p));
+    return { organization, membership, isOwner, permissions };
+  }
+}

@@ -1,0 +1,26 @@
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  providers: [UsersService],
+  exports: [UsersService, TypeOrmModule],
+})
+export class UsersModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the configured admin account on start-up when it does not exist yet. */
+  async onApplicationBootstrap(): Promise<void> {
+    const login = this.config.SSHID_ADMIN_LOGIN;
+    const password = this.config.SSHID_ADMIN_PASSWORD;
+    if (!login || !password || (await this.users.findByLogin(login))) return;
+    await this.users.create({ login, password, isAdmin: true });
+    new Logger('Users').log(`Created admin account "${login}" from SSHID_ADMIN_LOGIN`);
+  }
+}

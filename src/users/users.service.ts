@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { Principal, userHolds } from '../auth/principal';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { passwordHasher } from './password-hasher';
+import { User } from './user.entity';
+
+export interface NewUser {
+  login: string;
+  password?: string | null;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  isAdmin?: boolean;
+  permissions?: string[];
+}
+
+export interface UserChanges {
+  password?: string;
+  isAdmin?: boolean;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  permissions?: string[];
+  disabled?: boolean;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' && (!constraint || driverError.constraint === constraint);
+}
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const user = this.users.create({
+      login: input.login,
+      email: input.email ?? null,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      isAdmin: input.isAdmin ?? false,
+      permissions: input.permissions ?? [],
+      passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_login_unique')) {
+        throw new ConflictError('login_taken', 'This account already exists', 'login');
+      }
+      throw error;
+    }
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOne({ where: { id } });
+  }
+
+  findByLogin(login: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
+  }
+
+  /** Checks a login and password; null when either is wrong (timing kept similar by hashing anyway). */
+  async verifyPassword(login: string, password: string): Promise<User | null> {
+    const row = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.login) = lower(:login)', { login })
+      .getOne();
+    if (!row?.passwordHash || !password) {
+      await passwordHasher.verify(await unknownLoginHash(), password || 'x');
+      return null;
+    }
+    if (!(await passwordHasher.verify(row.passwordHash, password))) return null;
+    const { passwordHash: _hidden, ...user } = row;
+    return Object.assign(new User(), user);
+  }
+
+  /** Users the caller may see: everyone with `users.view`, otherwise only themself. */
+  async listVisible(principal: Principal, filter: { login?: string } = {}): Promise<User[]> {
+    const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC');
+    if (!userHolds(principal, 'users.view')) query.andWhere('u.id = :self', { self: principal.user.id });
+    if (filter.login !== undefined) query.andWhere('lower(u.login) = lower(:login)', { login: filter.login });
+    return query.getMany();
+  }
+
+  async getVisible(principal: Principal, id: number): Promise<User> {
+    const user = id === principal.user.id || userHolds(principal, 'users.view') ? await this.findById(id) : null;
+    if (!user) throw new NotFoundError('user', id);
+    return user;
+  }
+
+  async update(principal: Principal, id: number, changes: UserChanges): Promise<User> {
+    this.requireManager(principal);
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundError('user', id);
+    const patch: Partial<User> = {};
+    if (changes.password !== undefined) patch.passwordHash = await passwordHasher.hash(changes.password);
+    if (changes.isAdmin !== undefined) patch.isAdmin = changes.isAdmin;
+    if (changes.firstName !== undefined) patch.firstName = changes.firstName;
+    if (changes.lastName !== undefined) patch.lastName = changes.lastName;
+    if (changes.email !== undefined) patch.email = changes.email;
+    if (changes.permissions !== undefined) patch.permissions = changes.permissions;
+    if (changes.disabled !== undefined) patch.disabled = changes.disabled;
+    await this.users.update({ id }, patch);
+    return (await this.findById(id)) as User;
+  }
+
+  /** Deleting a user removes their personal identities and keys (foreign keys cascade), not organization ones. */
+  async delete(principal: Principal, id: number): Promise<void> {
+    this.requireManager(principal);
+    const result = await this.users.delete({ id });
+    if (!result.affected) throw new NotFoundError('user', id);
+  }
+
+  requireManager(principal: Principal): void {
+    if (!userHolds(principal, 'users.manage')) {
+      throw new ForbiddenError('missing_permission', 'Forbidden', ['users.manage']);
+    }
+  }
+}
+
+// Verified against when the login is unknown, so that a wrong login costs as much as a wrong password.
+let dummyHash: Promise<string> | undefined;
+function unknownLoginHash(): Promise<string> {
+  dummyHash ??= passwordHasher.hash('sshid-unknown-login');
+  return dummyHash;
+}
