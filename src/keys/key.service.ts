@@ -99,6 +99,12 @@ function significantBytes(field: Buffer): number {
   return field.length - start;
 }
 
+/** The SHA256 digest in padded base64 without the `SHA256:` prefix (Foreman's form). */
+export function paddedFingerprint(fingerprintSha256: string): string {
+  const bare = fingerprintSha256.replace(/^SHA256:/, '');
+  return bare + '='.repeat((4 - (bare.length % 4)) % 4);
+}
+
 /**
  * The one place sshid reads SSH keys: every dialect and every domain service parses and fingerprints through it.
  */
@@ -192,8 +198,7 @@ export class KeyService {
 
   /** Foreman's fingerprint form: the SHA256 digest in padded base64 without the `SHA256:` prefix. */
   paddedFingerprint(fingerprintSha256: string): string {
-    const bare = fingerprintSha256.replace(/^SHA256:/, '');
-    return bare + '='.repeat((4 - (bare.length % 4)) % 4);
+    return paddedFingerprint(fingerprintSha256);
   }
 
   /** Accepts `SHA256:xxx`, `xxx` or `xxx=` and returns the stored `SHA256:xxx` form, or null. */

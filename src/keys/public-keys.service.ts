@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, NotBrackets, Repository, WhereExpressionBuilder } from 'typeorm';
+import { Brackets, EntityManager, IsNull, NotBrackets, Repository, WhereExpressionBuilder } from 'typeorm';
 import { Permission } from '../auth/permissions';
 import { credentialsAllow, Principal, userHolds } from '../auth/principal';
 import { ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
@@ -77,7 +77,7 @@ export class PublicKeysService {
    */
   async findForUser(principal: Principal, userId: number, ref: string, permission: Permission = 'ssh_keys.view'): Promise<PublicKey> {
     await this.authorizeForUser(principal, userId, permission);
-    const scope = { userId, identityId: null as unknown as number };
+    const scope = { userId, identityId: IsNull() };
     let key: PublicKey | null = null;
     const leading = /^(\d+)-/.exec(ref);
     if (leading) key = await this.keys.findOne({ where: { ...scope, id: Number(leading[1]) } });
@@ -122,7 +122,7 @@ export class PublicKeysService {
     if (typeof text === 'string' && /[\r\n]/.test(text)) {
       violations.push({ field: 'key', code: 'multiline', message: 'should be a single line' });
     }
-    if (parsed && (await this.keys.exist({ where: { userId, identityId: null as unknown as number, fingerprintSha256: parsed.fingerprintSha256 } }))) {
+    if (parsed && (await this.keys.exist({ where: { userId, identityId: IsNull(), fingerprintSha256: parsed.fingerprintSha256 } }))) {
       violations.push({ field: 'fingerprint', code: 'taken', message: 'has already been taken' });
     }
     if (!fingerprintable) violations.push({ field: 'fingerprint', code: 'missing', message: 'could not be generated' });
@@ -141,7 +141,7 @@ export class PublicKeysService {
 
   async removeForUser(principal: Principal, userId: number, ref: string): Promise<PublicKey> {
     const key = await this.findForUser(principal, userId, ref, 'ssh_keys.delete');
-    const result = await this.keys.delete({ id: key.id, userId, identityId: null as unknown as number });
+    const result = await this.keys.delete({ id: key.id, userId, identityId: IsNull() });
     if (!result.affected) throw new NotFoundError('ssh_key', ref);
     return key;
   }

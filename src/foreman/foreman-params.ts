@@ -1,0 +1,48 @@
+import { NotFoundError, ValidationError } from '../common/domain-errors';
+
+export const FOREMAN_DEFAULT_PER_PAGE = 20;
+
+/** `5`, `5-login` and Rails' lenient `5abc` all name user 5; anything else names no user. */
+export function parseUserRef(raw: string): number {
+  const match = /^(\d+)/.exec(raw);
+  const id = match ? Number(match[1]) : NaN;
+  if (!Number.isSafeInteger(id) || id > 2147483647) throw new NotFoundError('user', raw);
+  return id;
+}
+
+export interface ForemanPaging {
+  page: number;
+  /** null for `per_page=all`. */
+  perPage: number | null;
+}
+
+/**
+ * Foreman's page and per_page. Where Foreman itself fails with a 500 (page 0, negative or non-numeric page,
+ * negative per_page) sshid answers 400 with a clear message; non-numeric per_page gives an empty page, as in Foreman.
+ */
+export function parseForemanPaging(page: string | undefined, perPage: string | undefined): ForemanPaging {
+  let pageNumber = 1;
+  if (page !== undefined) {
+    if (!/^\d+$/.test(page) || Number(page) < 1 || !Number.isSafeInteger(Number(page))) {
+      throw new ValidationError([{ field: 'page', code: 'invalid', message: `invalid page: '${page}' (page must be a positive integer)` }]);
+    }
+    pageNumber = Number(page);
+  }
+  if (perPage === undefined || perPage === '') return { page: pageNumber, perPage: FOREMAN_DEFAULT_PER_PAGE };
+  if (perPage === 'all') return { page: pageNumber, perPage: null };
+  if (/^-\d+$/.test(perPage.trim())) {
+    throw new ValidationError([{ field: 'per_page', code: 'invalid', message: `invalid per_page: '${perPage}' (must be a positive integer or 'all')` }]);
+  }
+  const leading = /^\s*(\d+)/.exec(perPage);
+  const size = leading ? Math.min(Number(leading[1]), 100000) : 0;
+  return { page: pageNumber, perPage: size };
+}
+
+/** The create body, wrapped (`{ssh_key: {...}}`) or flat; the wrapped object wins when both are present. */
+export function sshKeyAttributes(body: unknown): { name: string | null; key: string | null } {
+  const root = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const wrapped = root.ssh_key;
+  const source = wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : root;
+  const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
+  return { name: text(source.name), key: text(source.key) };
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
+import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { PublicKeysService } from '../keys/public-keys.service';
+import { ForemanExceptionFilter } from './foreman-error.presenter';
+import { ForemanHeadersInterceptor } from './foreman-headers.interceptor';
+import { parseForemanPaging, parseUserRef, sshKeyAttributes } from './foreman-params';
+import { parseForemanOrder, parseForemanSearch } from './scoped-search';
+import { htmlSafeJson, presentDestroyedSshKey, presentSshKey } from './ssh-key.presenter';
+
+interface IndexQuery {
+  search?: string;
+  order?: string;
+  page?: string;
+  per_page?: string;
+}
+
+@Controller(['api/users/:user_id/ssh_keys', 'api/v2/users/:user_id/ssh_keys'])
+@UseFilters(ForemanExceptionFilter)
+@UseInterceptors(ForemanHeadersInterceptor)
+export class ForemanSshKeysController {
+  constructor(private readonly keys: PublicKeysService) {}
+
+  @Get()
+  @RequirePermission('ssh_keys.view')
+  async index(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Query() query: IndexQuery, @Res() reply: FastifyReply) {
+    const userId = parseUserRef(userRef);
+    const paging = parseForemanPaging(one(query.page), one(query.per_page));
+    const search = one(query.search);
+    const filter = parseForemanSearch(search);
+    const order = parseForemanOrder(one(query.order));
+    const page = await this.keys.listForUser(principal, userId, {
+      filter: filter ?? undefined,
+      order: order ? { field: order.field, direction: order.direction } : undefined,
+      limit: paging.perPage,
+      offset: paging.perPage === null ? 0 : (paging.page - 1) * paging.perPage,
+    });
+    const sort = { by: order?.field ?? null, order: order ? order.raw : null };
+    // Assembled by hand so that search and sort get Rails' HTML-safe escaping and keys keep Foreman's order.
+    const body =
+      `{"total":${page.total},"subtotal":${page.subtotal},"page":${paging.page},` +
+      `"per_page":${paging.perPage ?? page.total},"search":${htmlSafeJson(search ?? null)},"sort":${htmlSafeJson(sort)},` +
+      `"results":${JSON.stringify(page.keys.map(presentSshKey))}}`;
+    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  @Get(':id')
+  @RequirePermission('ssh_keys.view')
+  async show(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
+    return presentSshKey(await this.keys.findForUser(principal, parseUserRef(userRef), stripFormat(id)));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @RequirePermission('ssh_keys.create')
+  async create(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Body() body: unknown) {
+    return presentSshKey(await this.keys.addForUser(principal, parseUserRef(userRef), sshKeyAttributes(body)));
+  }
+
+  @Delete(':id')
+  @RequirePermission('ssh_keys.delete')
+  async destroy(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
+    return presentDestroyedSshKey(await this.keys.removeForUser(principal, parseUserRef(userRef), stripFormat(id)));
+  }
+}
+
+/** A repeated query parameter counts once (the last, as Rails does). */
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** Rails accepts a `.json` format suffix on ids. */
+function stripFormat(id: string): string {
+  return id.endsWith('.json') ? id.slice(0, -5) : id;
+}

@@ -1,0 +1,76 @@
+import { Controller, Get, Param, Query, UseFilters, UseInterceptors } from '@nestjs/common';
+import { CurrentPrincipal, Public } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { UsersService } from '../users/users.service';
+import { User } from '../users/user.entity';
+import { APIDOC, APIPIE_CHECKSUM } from './apidoc';
+import { ForemanExceptionFilter } from './foreman-error.presenter';
+import { FOREMAN_VERSION, ForemanHeadersInterceptor } from './foreman-headers.interceptor';
+import { FOREMAN_DEFAULT_PER_PAGE, parseUserRef } from './foreman-params';
+import { searchError } from './scoped-search';
+import { foremanTime } from './ssh-key.presenter';
+
+function presentUser(user: User) {
+  return {
+    id: user.id,
+    login: user.login,
+    firstname: user.firstName,
+    lastname: user.lastName,
+    mail: user.email,
+    admin: user.isAdmin,
+    disabled: user.disabled,
+    created_at: foremanTime(user.createdAt),
+    updated_at: foremanTime(user.updatedAt),
+  };
+}
+
+/** Only what hammer needs to resolve `--user LOGIN`: `login = "x"` (or a blank search). */
+function loginFromSearch(search: string | undefined): string | undefined {
+  if (search === undefined || search.trim() === '') return undefined;
+  const match = /^\s*login\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))\s*$/.exec(search);
+  if (!match) throw searchError(`sshid supports only login = "<login>" when searching users`);
+  return match[1] ?? match[2] ?? match[3];
+}
+
+@Controller()
+@UseFilters(ForemanExceptionFilter)
+@UseInterceptors(ForemanHeadersInterceptor)
+export class ForemanUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get(['api/users', 'api/v2/users'])
+  async index(@CurrentPrincipal() principal: Principal, @Query('search') search?: string) {
+    const users = await this.users.listVisible(principal, { login: loginFromSearch(search) });
+    return {
+      total: users.length,
+      subtotal: users.length,
+      page: 1,
+      per_page: Math.max(users.length, FOREMAN_DEFAULT_PER_PAGE),
+      search: search ?? null,
+      sort: { by: null, order: null },
+      results: users.map(presentUser),
+    };
+  }
+
+  @Get(['api/users/:id', 'api/v2/users/:id'])
+  async show(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return presentUser(await this.users.getVisible(principal, parseUserRef(id)));
+  }
+
+  @Get(['api/status', 'api/v2/status'])
+  status() {
+    return { result: 'ok', status: 200, version: FOREMAN_VERSION, api_version: 2 };
+  }
+
+  @Get('apidoc/apipie_checksum')
+  @Public()
+  checksum() {
+    return { checksum: APIPIE_CHECKSUM };
+  }
+
+  @Get(['apidoc/v2.json', 'apidoc/v2.en.json'])
+  @Public()
+  apidoc() {
+    return APIDOC;
+  }
+}
