@@ -1,5 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { ForemanModule } from './foreman/foreman.module';
+import { NorthflankModule } from './northflank/northflank.module';
+import { SshidModule } from './sshid/sshid.module';
 
-/** The dialect modules served by `npm start`. */
-export const DIALECT_MODULES: NonNullable<DynamicModule['imports']> = [ForemanModule];
+/** The dialect modules (and sshid's own API) served by `npm start`. */
+export const DIALECT_MODULES: NonNullable<DynamicModule['imports']> = [SshidModule, ForemanModule, NorthflankModule];

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { SshidApiController } from './sshid-api.controller';
+
+/** sshid's own namespace (`/api/sshid/v1`): login and API token management. */
+@Module({
+  imports: [AuthModule],
+  controllers: [SshidApiController],
+})
+export class SshidModule {}
