@@ -7,10 +7,12 @@ import { ApiToken } from './api-token.entity';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
+import { DeviceCode } from './device-code.entity';
+import { DeviceCodesService } from './device-codes.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken]), PassportModule, UsersModule, OrganizationsModule],
-  providers: [AuthService, JwtStrategy],
-  exports: [AuthService],
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule],
+  providers: [AuthService, JwtStrategy, DeviceCodesService],
+  exports: [AuthService, DeviceCodesService],
 })
 export class AuthModule {}

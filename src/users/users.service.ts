@@ -60,6 +60,33 @@ export class UsersService {
     }
   }
 
+  /**
+   * Self-registration: the very first account becomes admin; later ones only while registration is open.
+   * An advisory lock makes "first" hold under concurrent sign-ups.
+   */
+  async register(input: NewUser, registrationOpen: boolean): Promise<User> {
+    return this.users.manager.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7001)');
+      const isFirst = (await tx.count(User)) === 0;
+      if (!isFirst && !registrationOpen) throw new ForbiddenError('registration_closed', 'Self-registration is not enabled');
+      const user = tx.create(User, {
+        login: input.login,
+        email: input.email ?? null,
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
+        isAdmin: isFirst,
+        permissions: [],
+        passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
+      });
+      try {
+        return await tx.save(user);
+      } catch (error) {
+        if (isUniqueViolation(error, 'users_login_unique')) throw new ConflictError('login_taken', 'This account already exists', 'login');
+        throw error;
+      }
+    });
+  }
+
   findById(id: number): Promise<User | null> {
     return this.users.findOne({ where: { id } });
   }
@@ -85,6 +112,12 @@ export class UsersService {
   }
 
   /** Users the caller may see: everyone with `users.view`, otherwise only themself. */
+  /** Every account, for user management (needs `users.manage`). */
+  async listAll(principal: Principal): Promise<User[]> {
+    this.requireManager(principal);
+    return this.users.find({ order: { id: 'ASC' } });
+  }
+
   async listVisible(principal: Principal, filter: { login?: string } = {}): Promise<User[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC');
     if (!userHolds(principal, 'users.view')) query.andWhere('u.id = :self', { self: principal.user.id });

@@ -1,0 +1,192 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, Public, RequirePermission } from '../auth/auth.decorators';
+import { AuthService } from '../auth/auth.service';
+import { DeviceCodesService } from '../auth/device-codes.service';
+import { Principal } from '../auth/principal';
+import { clientInfo } from '../auth/request-credentials';
+import { BodyValidationPipe } from '../common/body-validation.pipe';
+import { ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { DeviceCodeRateLimitGuard } from './device-rate-limit.guard';
+import { NextermExceptionFilter } from './nexterm-error.presenter';
+import {
+  DeviceCodeDto,
+  DeviceCreateDto,
+  DevicePollDto,
+  LoginDto,
+  LogoutDto,
+  PasswordDto,
+  RegisterDto,
+  RoleDto,
+} from './nexterm.dto';
+
+const both = (plural: string, singular: string, suffix = '') => [`${plural}${suffix}`, `${singular}${suffix}`];
+
+function presentAccount(user: User) {
+  return {
+    id: user.id,
+    username: user.login,
+    totpEnabled: false,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    isAdmin: user.isAdmin,
+    permissions: user.isAdmin ? ['users.view', 'users.manage', 'identities.manage', 'organizations.create'] : ['identities.manage', 'organizations.create'],
+  };
+}
+
+function accountId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('user', raw);
+  return Number(raw);
+}
+
+/** Nexterm's service, account, auth, session and user-management routes. */
+@Controller()
+@UseFilters(NextermExceptionFilter)
+export class NextermAccountsController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly devices: DeviceCodesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('api/service/is-fts')
+  @Public()
+  async isFirstTimeSetup(): Promise<boolean> {
+    return (await this.users.count()) === 0;
+  }
+
+  @Get('api/service/version')
+  @Public()
+  version() {
+    return { version: '1.2.2-BETA (sshid)' };
+  }
+
+  @Post(both('api/accounts', 'api/account', '/register'))
+  @Public()
+  @HttpCode(200)
+  async register(@Body(new BodyValidationPipe(RegisterDto)) body: RegisterDto) {
+    await this.users.register(
+      { login: body.username, password: body.password, firstName: body.firstName, lastName: body.lastName },
+      this.config.SSHID_ALLOW_REGISTRATION,
+    );
+    return { message: 'Your account has been successfully created.' };
+  }
+
+  @Get(both('api/accounts', 'api/account', '/me'))
+  me(@CurrentPrincipal() principal: Principal) {
+    return presentAccount(principal.user);
+  }
+
+  @Post('api/auth/login')
+  @Public()
+  @HttpCode(200)
+  @Throttle({ default: { limit: 20, ttl: 15 * 60_000 } })
+  async login(@Body(new BodyValidationPipe(LoginDto)) body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { token } = await this.auth.login(body.username, body.password, clientInfo(request));
+    reply.header('Authorization', token);
+    return { token, totpRequired: false, message: 'Your session got successfully created' };
+  }
+
+  @Post('api/auth/logout')
+  @Public()
+  @HttpCode(200)
+  async logout(@Body(new BodyValidationPipe(LogoutDto)) body: LogoutDto) {
+    if (!(await this.auth.logout(body.token))) throw new NotFoundError('session_token', 'token');
+    return { message: 'Your session got deleted successfully' };
+  }
+
+  @Get(both('api/sessions', 'api/session', '/list'))
+  async sessions(@CurrentPrincipal() principal: Principal) {
+    const sessions = await this.auth.listSessions(principal);
+    return sessions.map((session) => ({
+      id: session.id,
+      ip: session.ip,
+      userAgent: session.userAgent ?? 'None',
+      lastActivity: session.lastActivityAt.toISOString(),
+      current: session.id === principal.sessionId,
+    }));
+  }
+
+  @Delete(both('api/sessions', 'api/session', '/:id'))
+  async destroySession(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    await this.auth.revokeSession(principal, id);
+    return { message: 'The session has been successfully destroyed' };
+  }
+
+  @Post('api/auth/device/create')
+  @Public()
+  @SkipThrottle()
+  @UseGuards(DeviceCodeRateLimitGuard)
+  @HttpCode(200)
+  async deviceCreate(@Body(new BodyValidationPipe(DeviceCreateDto)) body: DeviceCreateDto, @Req() request: FastifyRequest) {
+    const device = await this.devices.create(body.clientType, clientInfo(request));
+    return { code: device.code, token: device.token, expiresAt: device.expiresAt.toISOString() };
+  }
+
+  @Post('api/auth/device/poll')
+  @Public()
+  @HttpCode(200)
+  async devicePoll(@Body(new BodyValidationPipe(DevicePollDto)) body: DevicePollDto) {
+    return this.devices.poll(body.token);
+  }
+
+  @Post('api/auth/device/info')
+  @HttpCode(200)
+  async deviceInfo(@Body(new BodyValidationPipe(DeviceCodeDto)) body: DeviceCodeDto) {
+    const device = await this.devices.info(body.code);
+    return { ipAddress: device.ip, userAgent: device.userAgent, clientType: device.clientType, expiresAt: device.expiresAt.toISOString() };
+  }
+
+  @Post('api/auth/device/authorize')
+  @HttpCode(200)
+  async deviceAuthorize(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(DeviceCodeDto)) body: DeviceCodeDto) {
+    if (principal.token) throw new ForbiddenError('token_scope', 'API tokens cannot authorize devices');
+    const device = await this.devices.authorize(principal, body.code);
+    return { message: 'Device authorized successfully', deviceInfo: { ipAddress: device.ip, userAgent: device.userAgent, clientType: device.clientType } };
+  }
+
+  // ---- user management (admins: `users.manage`) ----
+
+  @Get('api/users/list')
+  @RequirePermission('users.manage')
+  async listUsers(@CurrentPrincipal() principal: Principal) {
+    return (await this.users.listAll(principal)).map((user) => ({ ...presentAccount(user), role: user.isAdmin ? 'admin' : 'user' }));
+  }
+
+  @Put('api/users')
+  @HttpCode(200)
+  @RequirePermission('users.manage')
+  async createUser(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(RegisterDto)) body: RegisterDto) {
+    this.users.requireManager(principal);
+    const user = await this.users.create({ login: body.username, password: body.password, firstName: body.firstName, lastName: body.lastName });
+    return { message: 'Account got successfully created', id: user.id };
+  }
+
+  @Patch('api/users/:accountId/password')
+  @RequirePermission('users.manage')
+  async setPassword(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string, @Body(new BodyValidationPipe(PasswordDto)) body: PasswordDto) {
+    await this.users.update(principal, accountId(raw), { password: body.password });
+    return { message: 'Password got successfully updated' };
+  }
+
+  @Patch('api/users/:accountId/role')
+  @RequirePermission('users.manage')
+  async setRole(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string, @Body(new BodyValidationPipe(RoleDto)) body: RoleDto) {
+    const id = accountId(raw);
+    if (id === principal.user.id) throw new ForbiddenError('not_owner', 'You cannot change your own role');
+    await this.users.update(principal, id, { isAdmin: body.role === 'admin' });
+    return { message: 'Role got successfully updated' };
+  }
+
+  @Delete('api/users/:accountId')
+  @RequirePermission('users.manage')
+  async deleteUser(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string) {
+    await this.users.delete(principal, accountId(raw));
+    return { message: 'Account got successfully deleted' };
+  }
+}

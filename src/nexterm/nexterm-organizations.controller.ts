@@ -1,0 +1,191 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { BodyValidationPipe } from '../common/body-validation.pipe';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { Organization } from '../organizations/organization.entity';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersService } from '../users/users.service';
+import { asBoolean, checkField } from './joi-style';
+import { NextermExceptionFilter } from './nexterm-error.presenter';
+import { CreateOrganizationDto, InviteDto, RespondDto, UpdateOrganizationDto } from './nexterm.dto';
+
+const BASES = ['api/organizations', 'api/organization'];
+const at = (suffix: string) => BASES.map((base) => (suffix ? `${base}/${suffix}` : base));
+
+function presentOrganization(organization: Organization) {
+  return {
+    id: organization.id,
+    name: organization.name,
+    description: organization.description,
+    auditSettings: { enableIdentityManagementAudit: true },
+    sessionSettings: { enableLiveSessionSharing: false },
+    createdAt: organization.createdAt.toISOString(),
+    updatedAt: organization.updatedAt.toISOString(),
+  };
+}
+
+function organizationId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ValidationError([{ field: 'id', code: 'invalid', message: 'Invalid organization ID' }]);
+  return Number(raw);
+}
+
+const displayName = (user: { firstName: string | null; lastName: string | null }) => [user.firstName, user.lastName].filter(Boolean).join(' ');
+
+@Controller()
+@UseFilters(NextermExceptionFilter)
+export class NextermOrganizationsController {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Put(at(''))
+  @HttpCode(201)
+  async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateOrganizationDto)) body: CreateOrganizationDto) {
+    if (principal.token) throw new ForbiddenError('token_scope', 'Forbidden');
+    return presentOrganization(await this.organizations.create(principal, { name: body.name, description: body.description ?? null }));
+  }
+
+  @Get(at(''))
+  async list(@CurrentPrincipal() principal: Principal) {
+    return (await this.organizations.listForMember(principal)).map((access) => ({
+      ...presentOrganization(access.organization),
+      isOwner: access.isOwner,
+      permissions: access.permissions.map((p) => (p === 'members.manage' ? 'org.members.manage' : p === 'audit.view' ? 'org.audit.view' : p)),
+    }));
+  }
+
+  @Get(at('invitations/pending'))
+  async pending(@CurrentPrincipal() principal: Principal) {
+    return (await this.organizations.pendingInvitations(principal)).map(({ membership, organization, inviter }) => ({
+      organization: { id: organization.id, name: organization.name, description: organization.description },
+      invitedBy: inviter ? { id: inviter.id, username: inviter.login, firstName: inviter.firstName, lastName: inviter.lastName, name: displayName(inviter) } : null,
+      createdAt: membership.createdAt.toISOString(),
+    }));
+  }
+
+  @Post(at('invitations/:id/respond'))
+  @HttpCode(200)
+  async respond(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(RespondDto)) body: RespondDto) {
+    const accept = asBoolean(body.accept) as boolean;
+    await this.organizations.respond(principal, organizationId(raw), accept);
+    return { success: true, message: accept ? 'Invitation accepted' : 'Invitation declined' };
+  }
+
+  @Get(at(':id'))
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    return presentOrganization((await this.organizations.access(principal, { id: organizationId(raw) })).organization);
+  }
+
+  @Patch(at(':id'))
+  async update(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(UpdateOrganizationDto)) body: UpdateOrganizationDto) {
+    const changes: { name?: string; description?: string | null } = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.description !== undefined) changes.description = body.description;
+    return presentOrganization(await this.organizations.update(principal, organizationId(raw), changes));
+  }
+
+  @Delete(at(':id'))
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    await this.organizations.delete(principal, organizationId(raw));
+    return { success: true };
+  }
+
+  @Get(at(':id/members'))
+  async members(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    return (await this.organizations.members(principal, organizationId(raw))).map(({ membership, user }) => ({
+      username: user.login,
+      firstName: user.firstName,
+      lastName: user.lastName,
+      avatarHash: null,
+      accountId: user.id,
+      name: displayName(user),
+      role: membership.role,
+      status: membership.status,
+    }));
+  }
+
+  @Post(at(':id/invite'))
+  @HttpCode(200)
+  async invite(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(InviteDto)) body: InviteDto) {
+    const id = organizationId(raw);
+    await this.organizations.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
+    const invitee = await this.users.findByLogin(body.username);
+    if (!invitee) throw new NotFoundError('user', body.username);
+    await this.organizations.invite(principal, id, invitee);
+    return { success: true, message: 'Invitation sent successfully' };
+  }
+
+  @Delete(at(':id/members/:accountId'))
+  async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
+    if (!/^\d{1,9}$/.test(rawAccount)) throw new ValidationError([{ field: 'accountId', code: 'invalid', message: 'Invalid member account ID' }]);
+    await this.organizations.removeMember(principal, organizationId(raw), Number(rawAccount));
+    return { success: true, message: 'Member removed successfully' };
+  }
+
+  @Post(at(':id/leave'))
+  @HttpCode(200)
+  async leave(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    await this.organizations.leave(principal, organizationId(raw));
+    return { success: true, message: 'You have left the organization' };
+  }
+
+  /** The audit log: one organization's (needs its audit permission), `personal`, or everything visible to the caller. */
+  @Get('api/audit/logs')
+  async auditLogs(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: { organizationId?: string; action?: string; resource?: string; startDate?: string; endDate?: string; limit?: string; offset?: string },
+  ) {
+    const problem =
+      (query.organizationId !== undefined && query.organizationId !== 'personal' ? checkField({ kind: 'integer', min: 1 }, query.organizationId, 'organizationId') : null) ??
+      checkField({ kind: 'string', max: 100 }, query.action, 'action') ??
+      checkField({ kind: 'string', max: 50 }, query.resource, 'resource') ??
+      checkField({ kind: 'integer', min: 1, max: 1000 }, query.limit, 'limit') ??
+      checkField({ kind: 'integer', min: 0 }, query.offset, 'offset') ??
+      (query.startDate !== undefined && Number.isNaN(Date.parse(query.startDate)) ? 'startDate must be a valid date' : null) ??
+      (query.endDate !== undefined && Number.isNaN(Date.parse(query.endDate)) ? 'endDate must be a valid date' : null);
+    if (problem) throw new ValidationError([{ field: 'query', code: 'invalid', message: problem }]);
+
+    const auditable = (await this.organizations.listForMember(principal)).filter((a) => a.permissions.includes('audit.view'));
+    let scope: number | 'personal' | undefined;
+    if (query.organizationId === 'personal') scope = 'personal';
+    else if (query.organizationId !== undefined) {
+      scope = Number(query.organizationId);
+      if (!auditable.some((a) => a.organization.id === scope)) {
+        throw new ForbiddenError('not_member', "You don't have access to this organization's audit logs");
+      }
+    }
+    const { events, total } = await this.audit.list(principal, auditable.map((a) => a.organization.id), {
+      organizationId: scope,
+      action: query.action,
+      resource: query.resource,
+      since: query.startDate ? new Date(query.startDate) : undefined,
+      until: query.endDate ? new Date(query.endDate) : undefined,
+      limit: query.limit ? Number(query.limit) : 50,
+      offset: query.offset ? Number(query.offset) : 0,
+    });
+    const names = new Map(auditable.map((a) => [a.organization.id, a.organization.name]));
+    return {
+      logs: events.map((e) => ({
+        id: Number(e.id),
+        accountId: e.actorUserId,
+        organizationId: e.organizationId,
+        action: e.action,
+        resource: e.resource,
+        resourceId: e.resourceId === null ? null : Number(e.resourceId),
+        resourceName: e.resourceName,
+        ipAddress: e.ip,
+        userAgent: e.userAgent,
+        timestamp: e.createdAt.toISOString(),
+        details: e.details,
+        reason: null,
+        organizationName: e.organizationId === null ? null : names.get(e.organizationId) ?? null,
+      })),
+      total,
+      filters: { organizationId: query.organizationId ?? null, action: query.action ?? null, resource: query.resource ?? null },
+    };
+  }
+}

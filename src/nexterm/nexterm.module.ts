@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { IdentitiesModule } from '../identities/identities.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { DeviceCodeRateLimitGuard } from './device-rate-limit.guard';
+import { NextermAccountsController } from './nexterm-accounts.controller';
+import { NextermIdentitiesController } from './nexterm-identities.controller';
+import { NextermOrganizationsController } from './nexterm-organizations.controller';
+
+/** Nexterm's API: accounts, sessions, organizations, identities and the audit log. */
+@Module({
+  imports: [AuthModule, UsersModule, OrganizationsModule, IdentitiesModule, AuditModule],
+  controllers: [NextermAccountsController, NextermIdentitiesController, NextermOrganizationsController],
+  providers: [DeviceCodeRateLimitGuard],
+})
+export class NextermModule {}
