@@ -49,8 +49,8 @@ export class DialectPresenterRegistry {
     if (!this.presenters.includes(presenter)) this.presenters.push(presenter);
   }
 
-  static forPath(path: string): DialectErrorPresenter {
-    return this.presenters.find((p) => p.owns(path)) ?? sshidPresenter;
+  static forRequest(path: string, method: string): DialectErrorPresenter {
+    return this.presenters.find((p) => p.owns(path, method)) ?? sshidPresenter;
   }
 }
 
@@ -59,6 +59,6 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const path = (request?.url ?? '').split('?')[0];
-    sendDialectError(DialectPresenterRegistry.forPath(path), exception, host);
+    sendDialectError(DialectPresenterRegistry.forRequest(path, request?.method ?? 'GET'), exception, host);
   }
 }

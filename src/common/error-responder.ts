@@ -49,7 +49,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 /** A dialect's translation of errors into its own status codes and JSON. */
 export interface DialectErrorPresenter {
-  /** Whether a request path belongs to this dialect (for errors raised before a route is found). */
-  owns(path: string): boolean;
+  /** Whether a request belongs to this dialect (for errors raised before a route is found). */
+  owns(path: string, method: string): boolean;
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse;
 }

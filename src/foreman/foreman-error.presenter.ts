@@ -30,7 +30,12 @@ const ATTRIBUTE_NAMES: Record<string, string> = { name: 'Name', key: 'Key', fing
 const wrapped = (status: number, error: Record<string, unknown>): ErrorResponse => ({ status, body: { error } });
 
 export const foremanErrorPresenter: DialectErrorPresenter = {
-  owns: (path) => /^\/api(\/v2)?\/(users|status)(\/|$)/.test(path) || path.startsWith('/apidoc'),
+  owns(path, method) {
+    if (path.startsWith('/apidoc') || /^\/api(\/v2)?\/status$/.test(path)) return true;
+    if (/^\/api(\/v2)?\/users\/[^/]+\/ssh_keys(\/|$)/.test(path)) return true;
+    // Nexterm manages accounts under /api/users too (list, PUT, PATCH, DELETE); Foreman only reads users.
+    return method === 'GET' && /^\/api(\/v2)?\/users(\/[^/]+)?$/.test(path) && path !== '/api/users/list';
+  },
 
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse {
     const path = (host.switchToHttp().getRequest<FastifyRequest>()?.url ?? '').split('?')[0];

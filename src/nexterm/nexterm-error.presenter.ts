@@ -32,7 +32,7 @@ function firstMessage(error: ValidationError): string {
 }
 
 export const nextermErrorPresenter: DialectErrorPresenter = {
-  owns: (path) => path.startsWith('/api/') && !path.startsWith('/api/sshid/') && !foremanErrorPresenter.owns(path),
+  owns: (path, method) => path.startsWith('/api/') && !path.startsWith('/api/sshid/') && !foremanErrorPresenter.owns(path, method),
 
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse {
     const request = host.switchToHttp().getRequest<FastifyRequest>();

@@ -81,4 +81,22 @@ describe('one domain model behind three dialects', () => {
     expect(await t.dataSource.query('SELECT 1 FROM public_keys WHERE user_id = $1', [bob.id])).toEqual([]);
     expect(await t.dataSource.query(`SELECT 1 FROM public_keys WHERE fingerprint_sha256 = $1`, [sshKeygenFingerprints.dsa.sha256])).toHaveLength(1);
   });
+
+  describe('errors raised before a route is found keep the dialect shape', () => {
+    it.each([
+      ['put', '/api/users', (b: any) => expect(b).toEqual({ code: 400, message: 'The request body is not valid JSON' })],
+      ['post', `/api/users/1/ssh_keys`, (b: any) => expect(b.error).toMatch(/^There was a problem in the JSON you submitted/)],
+      ['post', '/v1/integrations/ssh-identities', (b: any) => expect(b.error).toMatchObject({ status: 400, id: expect.any(String) })],
+    ])('malformed JSON on %s %s', async (method, path, check) => {
+      const response = await (t.http() as any)[method](path).set('Authorization', bearer(session)).set('Content-Type', 'application/json').send('{nope');
+      expect(response.status).toBe(400);
+      check(response.body);
+    });
+
+    it('answers unknown routes in each shape', async () => {
+      expect((await t.http().get('/api/nothing-here').set('Authorization', bearer(session))).body).toEqual({ code: 404, message: 'Cannot GET /api/nothing-here' });
+      expect((await t.http().get('/v1/nothing-here').set('Authorization', bearer(token))).body.error).toMatchObject({ status: 404, message: 'Path not found.' });
+      expect((await t.http().get('/nothing-here')).body).toEqual({ error: { status: 404, message: 'Route not found' } });
+    });
+  });
 });
