@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
@@ -44,10 +43,6 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-            genReqId: (req) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-            },
             // Only method and path: query strings can carry search text, bodies carry secrets.
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +9,18 @@ import { FastifyInstance } from 'fastify';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
 export async function createApp(config: AppConfig, databaseUrl: string, dialects: DynamicModule['imports'] = []): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 1024 * 1024,
+    // A caller's X-Request-Id is kept (when sane) so logs can be matched across services; otherwise a UUID.
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+  });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    done();
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects }), adapter, {
     bufferLogs: true,
     // sshid registers its own JSON parser (below).

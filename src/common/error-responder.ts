@@ -34,7 +34,7 @@ export function classifyError(error: unknown): DomainError | TransportError {
     if (status === 429) return { kind: 'rate_limited' };
     if (status === 400) return { kind: 'malformed_body', detail: error.message };
     if (status === 413) return { kind: 'payload_too_large' };
-    if (status === 415) return { kind: 'unsupported_media_type', contentType: '' };
+    if (status === 415) return { kind: 'unsupported_media_type', contentType: error.message === 'Unsupported Media Type' ? '' : error.message };
   }
   return { kind: 'internal' };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UnsupportedMediaTypeException, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -54,7 +54,14 @@ export class ForemanSshKeysController {
   @Post()
   @HttpCode(201)
   @RequirePermission('ssh_keys.create')
-  async create(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Body() body: unknown) {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('user_id') userRef: string,
+    @Body() body: unknown,
+    @Headers('content-type') contentType: string | undefined,
+  ) {
+    // Foreman's API v2 takes JSON only for POST and PUT.
+    if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) throw new UnsupportedMediaTypeException(contentType ?? '');
     return presentSshKey(await this.keys.addForUser(principal, parseUserRef(userRef), sshKeyAttributes(body)));
   }
 

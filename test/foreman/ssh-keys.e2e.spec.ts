@@ -132,6 +132,13 @@ describe('Foreman dialect: /api/users/:user_id/ssh_keys', () => {
       });
     });
 
+    it('answers 415 for a body that is not sent as JSON', async () => {
+      const response = await t.http().post(`/api/users/${alice.id}/ssh_keys`).set('Authorization', aliceAuth).set('Content-Type', 'text/plain').send('name=x').expect(415);
+      expect(response.body.error.message).toBe(
+        "Media type in 'Content-Type: text/plain' is unsupported in API v2 for POST and PUT requests. Please use 'Content-Type: application/json'.",
+      );
+    });
+
     it('answers 400 in its own shape for a body that is not JSON', async () => {
       const response = await t.http().post(`/api/users/${alice.id}/ssh_keys`).set('Authorization', aliceAuth).set('Content-Type', 'application/json').send('{"ssh_key":').expect(400);
       expect(response.body.status).toBe(400);

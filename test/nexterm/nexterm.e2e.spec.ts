@@ -264,6 +264,26 @@ describe('Nexterm dialect', () => {
       expect(event.details).toEqual({ identityName: 'Short Lived', identityType: 'password' });
     });
 
+    it('reads one organization, removes a member, declines an invitation and deletes the organization', async () => {
+      const dave = await t.createUser('dave');
+      const daveToken = await t.sessionToken(dave);
+      const org = await call('put', '/api/organizations', bobToken, { name: 'Temp Org', description: null });
+      expect((await call('get', `/api/organizations/${org.body.id}`, bobToken)).body).toMatchObject({ id: org.body.id, name: 'Temp Org' });
+      expect((await call('get', '/api/organizations/abc', bobToken)).body).toEqual({ code: 400, message: 'Invalid organization ID' });
+      await call('post', `/api/organizations/${org.body.id}/invite`, bobToken, { username: 'dave' });
+      expect((await call('post', `/api/organizations/invitations/${org.body.id}/respond`, daveToken, { accept: false })).body).toEqual({ success: true, message: 'Invitation declined' });
+      expect((await call('post', `/api/organizations/invitations/${org.body.id}/respond`, daveToken, { accept: true })).body).toEqual({ code: 404, message: 'Invitation not found' });
+      await call('post', `/api/organizations/${org.body.id}/invite`, bobToken, { username: 'dave' });
+      await call('post', `/api/organizations/invitations/${org.body.id}/respond`, daveToken, { accept: true });
+      const ownerRemoval = await call('delete', `/api/organizations/${org.body.id}/members/${(await call('get', '/api/accounts/me', bobToken)).body.id}`, bobToken);
+      expect(ownerRemoval.body).toEqual({ code: 403, message: 'Cannot remove the organization owner' });
+      expect((await call('delete', `/api/organizations/${org.body.id}/members/${dave.id}`, daveToken)).status).toBe(403);
+      expect((await call('delete', `/api/organizations/${org.body.id}/members/${dave.id}`, bobToken)).body).toEqual({ success: true, message: 'Member removed successfully' });
+      expect((await call('delete', `/api/organizations/${org.body.id}`, daveToken)).status).toBe(403);
+      expect((await call('delete', `/api/organizations/${org.body.id}`, bobToken)).body).toEqual({ success: true });
+      expect((await call('get', `/api/organizations/${org.body.id}`, bobToken)).status).toBe(403);
+    });
+
     it('removes members, lets members leave, and refuses the owner leaving', async () => {
       expect((await call('post', `/api/organizations/${orgId}/leave`, bobToken)).body.message).toBe('As the owner, you cannot leave the organization. You must delete it instead');
       expect((await call('post', `/api/organizations/${orgId}/leave`, carolToken)).body).toEqual({ success: true, message: 'You have left the organization' });
