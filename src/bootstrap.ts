@@ -17,6 +17,11 @@ export async function createApp(config: AppConfig, databaseUrl: string, dialects
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
   });
+  const routes: string[] = [];
+  adapter.getInstance().addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  routeInventories.set(adapter.getInstance(), routes);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     done();
@@ -29,6 +34,13 @@ export async function createApp(config: AppConfig, databaseUrl: string, dialects
   app.useLogger(app.get(Logger));
   useLenientJsonParser(adapter.getInstance());
   return app;
+}
+
+const routeInventories = new WeakMap<object, string[]>();
+
+/** Every `METHOD /path` the application serves (the isolation matrix checks that each one is listed). */
+export function registeredRoutes(app: NestFastifyApplication): string[] {
+  return [...(routeInventories.get(app.getHttpAdapter().getInstance()) ?? [])];
 }
 
 /**

@@ -194,7 +194,7 @@ export class IdentitiesService {
     return this.dataSource.transaction(async (tx) => {
       const identity = await tx.getRepository(Identity).createQueryBuilder('i').where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
       if (!identity) throw new NotFoundError('identity', id);
-      if (identity.ownerUserId !== principal.user.id) {
+      if (identity.ownerUserId !== principal.user.id || principal.token?.organizationId != null) {
         throw new ForbiddenError('not_owner', 'Can only move your own personal identities');
       }
       await this.organizations.requirePermission(principal, { id: organizationId }, 'identities.manage', ORG_IDENTITIES_DENIED);

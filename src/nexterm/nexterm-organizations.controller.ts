@@ -31,6 +31,11 @@ function organizationId(raw: string): number {
   return Number(raw);
 }
 
+/** Organization administration is for people signed in, not for API tokens (whose permissions cover identities and keys). */
+function requireSession(principal: Principal): void {
+  if (principal.token) throw new ForbiddenError('token_scope', 'Forbidden');
+}
+
 const displayName = (user: { firstName: string | null; lastName: string | null }) => [user.firstName, user.lastName].filter(Boolean).join(' ');
 
 @Controller()
@@ -45,7 +50,7 @@ export class NextermOrganizationsController {
   @Put(at(''))
   @HttpCode(201)
   async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateOrganizationDto)) body: CreateOrganizationDto) {
-    if (principal.token) throw new ForbiddenError('token_scope', 'Forbidden');
+    requireSession(principal);
     return presentOrganization(await this.organizations.create(principal, { name: body.name, description: body.description ?? null }));
   }
 
@@ -70,6 +75,7 @@ export class NextermOrganizationsController {
   @Post(at('invitations/:id/respond'))
   @HttpCode(200)
   async respond(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(RespondDto)) body: RespondDto) {
+    requireSession(principal);
     const accept = asBoolean(body.accept) as boolean;
     await this.organizations.respond(principal, organizationId(raw), accept);
     return { success: true, message: accept ? 'Invitation accepted' : 'Invitation declined' };
@@ -82,6 +88,7 @@ export class NextermOrganizationsController {
 
   @Patch(at(':id'))
   async update(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(UpdateOrganizationDto)) body: UpdateOrganizationDto) {
+    requireSession(principal);
     const changes: { name?: string; description?: string | null } = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.description !== undefined) changes.description = body.description;
@@ -90,6 +97,7 @@ export class NextermOrganizationsController {
 
   @Delete(at(':id'))
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    requireSession(principal);
     await this.organizations.delete(principal, organizationId(raw));
     return { success: true };
   }
@@ -111,6 +119,7 @@ export class NextermOrganizationsController {
   @Post(at(':id/invite'))
   @HttpCode(200)
   async invite(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(InviteDto)) body: InviteDto) {
+    requireSession(principal);
     const id = organizationId(raw);
     await this.organizations.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
     const invitee = await this.users.findByLogin(body.username);
@@ -121,6 +130,7 @@ export class NextermOrganizationsController {
 
   @Delete(at(':id/members/:accountId'))
   async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
+    requireSession(principal);
     if (!/^\d{1,9}$/.test(rawAccount)) throw new ValidationError([{ field: 'accountId', code: 'invalid', message: 'Invalid member account ID' }]);
     await this.organizations.removeMember(principal, organizationId(raw), Number(rawAccount));
     return { success: true, message: 'Member removed successfully' };
@@ -129,6 +139,7 @@ export class NextermOrganizationsController {
   @Post(at(':id/leave'))
   @HttpCode(200)
   async leave(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
+    requireSession(principal);
     await this.organizations.leave(principal, organizationId(raw));
     return { success: true, message: 'You have left the organization' };
   }
