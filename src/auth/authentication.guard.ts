@@ -10,7 +10,9 @@ import { authorizationHeader, clientInfo, HeaderRequest } from './request-creden
 
 class PassportJwtGuard extends AuthGuard('jwt') {
   override handleRequest<T>(error: unknown, principal: T): T {
-    if (error instanceof UnauthenticatedError) throw error;
+    // A session lookup that failed (e.g. the database is away) is not a bad token: let it surface as what it is.
+    const name = (error as { name?: unknown } | null)?.name;
+    if (error && name !== 'JsonWebTokenError' && name !== 'TokenExpiredError' && name !== 'NotBeforeError') throw error;
     if (error || !principal) throw new UnauthenticatedError('invalid');
     return principal;
   }

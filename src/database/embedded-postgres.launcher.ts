@@ -15,6 +15,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Delete the cluster on stop (tests). */
   persistent: boolean;
+  /** Fixed port (e.g. to restart a cluster where clients expect it); a free one when omitted. */
+  port?: number;
   onLog?: (message: string) => void;
 }
 
@@ -75,7 +77,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const databaseDir = join(dataDir, 'postgres');
   const user = 'sshid';
   const password = await clusterPassword(dataDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const EmbeddedPostgresCluster = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgresCluster({
     databaseDir,
