@@ -13,6 +13,10 @@ export class SecretBox {
     if (this.key.length !== 32) throw new Error('the encryption key must be 32 bytes');
   }
 
+  static generateKey(): string {
+    return randomBytes(32).toString('hex');
+  }
+
   seal(plaintext: string): Buffer {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { localSecret } from './local-secrets';
 import { SecretBox } from './secret-box';
+import { SecretRotationService } from './secret-rotation.service';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 
@@ -20,7 +21,8 @@ export const JWT_SECRET = Symbol('JWT_SECRET');
       useFactory: (config: AppConfig) =>
         localSecret(config.SSHID_JWT_SECRET, config.SSHID_DATA_DIR, 'jwt.secret', 48),
     },
+    SecretRotationService,
   ],
-  exports: [SecretBox, JWT_SECRET],
+  exports: [SecretBox, JWT_SECRET, SecretRotationService],
 })
 export class SecretsModule {}

@@ -7,15 +7,8 @@ import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
 import { clientInfo } from '../auth/request-credentials';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
-import { FOREMAN_PERMISSION_NAMES } from '../foreman/foreman-error.presenter';
-import { permissionFromNorthflank } from '../northflank/northflank-permissions';
+import { canonicalPermission } from './permission-names';
 import { CreateApiTokenDto, LoginDto } from './sshid-api.dto';
-
-/** Accepts every spelling a client may know a permission by; unknown names pass through to be refused. */
-function canonicalPermission(name: string): string {
-  const foreman = Object.entries(FOREMAN_PERMISSION_NAMES).find(([, alias]) => alias === name)?.[0];
-  return permissionFromNorthflank(name) ?? foreman ?? name;
-}
 
 function presentToken(token: ApiToken) {
   return {
