@@ -21,6 +21,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Extra modules (the dialects), so tests can mount exactly what they exercise. */
   dialects?: DynamicModule['imports'];
+  /** Where log lines go (standard output when omitted); tests collect them to check no secret is ever logged. */
+  logStream?: { write(line: string): void };
 }
 
 /** Headers and body fields that carry secrets; pino writes `[Redacted]` in their place. */
@@ -40,14 +42,14 @@ export class AppModule {
       imports: [
         { module: ConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: [{
             level: config.LOG_LEVEL,
             redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
             // Only method and path: query strings can carry search text, bodies carry secrets.
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
             },
-          },
+          }, options.logStream ?? process.stdout],
         }),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }]),
         TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),

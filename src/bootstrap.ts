@@ -8,7 +8,12 @@ import { AppConfig } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
-export async function createApp(config: AppConfig, databaseUrl: string, dialects: DynamicModule['imports'] = []): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  dialects: DynamicModule['imports'] = [],
+  logStream?: { write(line: string): void },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long ids must reach the controllers, which answer in the dialect's shape (Fastify's own 414 would not).
@@ -28,7 +33,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, dialects
     reply.header('X-Request-Id', request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects, logStream }), adapter, {
     bufferLogs: true,
     // sshid registers its own JSON parser (below).
     bodyParser: false,

@@ -5,6 +5,7 @@ import { PublicKeysService } from '../../src/keys/public-keys.service';
 import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
 import { keyFile, publicKey } from '../fixtures/keys';
+import { findSecrets } from '../support/secret-markers';
 import { startTestApp, TestApp, TEST_PASSWORD } from '../support/test-app';
 
 describe('foundation', () => {
@@ -134,6 +135,27 @@ describe('foundation', () => {
       expect(row.password_secret.toString('latin1')).not.toContain('hunter2-password');
       expect(row.private_key_secret.toString('latin1')).not.toContain('OPENSSH PRIVATE KEY');
       expect(identity.keys?.[0]?.derived).toBe(true);
+    });
+  });
+
+  describe('secrets scan of responses and logs', () => {
+    it('records every response body and log line of the app', async () => {
+      await t.http().get('/health').set('X-Request-Id', 'scan-check-1').expect(200);
+      const { responses, logs } = t.transcript();
+      expect(responses).toContain('{"status":"ok"}');
+      expect(logs.some((line) => line.includes('"scan-check-1"') && line.includes('request completed'))).toBe(true);
+    });
+
+    it('redacts the Authorization header in logs', async () => {
+      const token = await t.sessionToken(alice);
+      await t.http().get('/health').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(t.transcript().logs.join('\n')).not.toContain(token);
+    });
+
+    it('recognises a leaked password, passphrase or private key', () => {
+      expect(findSecrets(['{"password":"correct-horse-battery"}'])).toHaveLength(1);
+      expect(findSecrets([keyFile('ed25519')]).length).toBeGreaterThan(0);
+      expect(findSecrets(['{"status":"ok"}'])).toEqual([]);
     });
   });
 });

@@ -17,6 +17,7 @@ import { ensureDatabase } from '../../src/database/database-url';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
 import { User } from '../../src/users/user.entity';
 import { NewUser, UsersService } from '../../src/users/users.service';
+import { findSecrets } from './secret-markers';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -31,6 +32,8 @@ export interface TestApp {
   createOrganization(owner: User, name: string): Promise<{ id: number; slug: string }>;
   addMember(organizationId: number, user: User, status?: 'active' | 'pending', permissions?: string[]): Promise<void>;
   count(table: string): Promise<number>;
+  /** Every response body sent and every log line written so far. */
+  transcript(): { responses: string[]; logs: string[] };
   close(): Promise<void>;
 }
 
@@ -52,11 +55,17 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
     SSHID_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     SSHID_JWT_SECRET: randomBytes(32).toString('hex'),
     SSHID_DATA_DIR: mkdtempSync(join(tmpdir(), 'sshid-app-')),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'info',
     SSHID_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const app = await createApp(config, url.toString(), dialects);
+  const responses: string[] = [];
+  const logs: string[] = [];
+  const app = await createApp(config, url.toString(), dialects, { write: (line) => void logs.push(line) });
+  app.getHttpAdapter().getInstance().addHook('onSend', (_request, _reply, payload, done) => {
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) responses.push(payload.toString());
+    done(null, payload);
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get<DataSource>(getDataSourceToken());
@@ -85,8 +94,12 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
       );
     },
     count: async (table) => Number((await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n),
+    transcript: () => ({ responses: [...responses], logs: [...logs] }),
     close: async () => {
       await app.close();
+      // Every test file doubles as a secrets scan: nothing secret may have left sshid.
+      const leaks = findSecrets([...responses, ...logs]);
+      if (leaks.length > 0) throw new Error(`secrets leaked into responses or logs: ${JSON.stringify(leaks.slice(0, 5))}`);
       const admin = new Client({ connectionString: adminUrl });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
