@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as jwt from 'jsonwebtoken';
@@ -28,6 +28,36 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A `sessions` or `api_tokens` row joined with its user (`u_` columns). */
+interface CredentialRow {
+  id: string;
+  user_id: number;
+  token_hash: string;
+  ip?: string | null;
+  last_activity_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  permissions: string[];
+  organization_id: number | null;
+  u_login: string;
+  u_email: string | null;
+  u_first_name: string | null;
+  u_last_name: string | null;
+  u_is_admin: boolean;
+  u_permissions: string[];
+  u_disabled: boolean;
+  u_created_at: Date;
+  u_updated_at: Date;
+}
+
+/** Activity timestamps are written at most once a minute per session or token, not on every request. */
+const ACTIVITY_RESOLUTION_MS = 60_000;
+function isStale(at: Date): boolean {
+  return Date.now() - at.getTime() > ACTIVITY_RESOLUTION_MS;
+}
+
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -39,7 +69,7 @@ export class AuthService {
     @InjectRepository(ApiToken) private readonly apiTokens: Repository<ApiToken>,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
-    @Inject(JWT_SECRET) private readonly jwtSecret: string,
+    @Inject(JWT_SECRET) private readonly jwtSecret: KeyObject,
   ) {}
 
   /** Checks login and password and opens a session; the token is returned once and only its hash is kept. */
@@ -122,21 +152,25 @@ export class AuthService {
   async principalFromClaims(claims: TokenClaims, rawToken: string, client: ClientInfo): Promise<Principal> {
     const hash = sha256Hex(rawToken);
     if (claims.typ === 'session') {
-      const session = await this.sessions.createQueryBuilder('s').addSelect('s.tokenHash').where('s.id = :id', { id: claims.jti }).getOne();
-      if (!session || session.tokenHash !== hash) throw new UnauthenticatedError('invalid');
-      const user = await this.activeUser(session.userId);
-      await this.sessions.update({ id: session.id }, { lastActivityAt: new Date(), ip: client.ip ?? session.ip });
-      return { user, via: 'session', sessionId: session.id, ...client };
+      const row = await this.credentialWithUser('sessions', claims.jti);
+      if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
+      const user = this.activeUser(row);
+      if (isStale(row.last_activity_at) || (client.ip && client.ip !== row.ip)) {
+        await this.sessions.update({ id: row.id }, { lastActivityAt: new Date(), ip: client.ip ?? row.ip });
+      }
+      return { user, via: 'session', sessionId: row.id, ...client };
     }
-    const token = await this.apiTokens.createQueryBuilder('t').addSelect('t.tokenHash').where('t.id = :id', { id: claims.jti }).getOne();
-    if (!token || token.tokenHash !== hash) throw new UnauthenticatedError('invalid');
-    if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('expired');
-    const user = await this.activeUser(token.userId);
-    void this.apiTokens.update({ id: token.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    const row = await this.credentialWithUser('api_tokens', claims.jti);
+    if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new UnauthenticatedError('expired');
+    const user = this.activeUser(row);
+    if (!row.last_used_at || isStale(row.last_used_at)) {
+      void this.apiTokens.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+    }
     return {
       user,
       via: 'api_token',
-      token: { id: token.id, permissions: token.permissions.filter(isPermission) as Permission[], organizationId: token.organizationId },
+      token: { id: row.id, permissions: row.permissions.filter(isPermission) as Permission[], organizationId: row.organization_id },
       ...client,
     };
   }
@@ -172,10 +206,37 @@ export class AuthService {
     return jwt.sign(claims, this.jwtSecret, options);
   }
 
-  private async activeUser(userId: number): Promise<User> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new UnauthenticatedError('invalid');
+  /**
+   * The session or API token row named by a token, with its user, in one query: this runs on every
+   * authenticated request.
+   */
+  private async credentialWithUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
+    if (!UUID.test(id)) return null;
+    const rows: CredentialRow[] = await this.sessions.manager.query(
+      `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
+              u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled,
+              u.created_at AS u_created_at, u.updated_at AS u_updated_at
+         FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  private activeUser(row: CredentialRow): User {
+    const user = this.sessions.manager.create(User, {
+      id: row.user_id,
+      login: row.u_login,
+      email: row.u_email,
+      firstName: row.u_first_name,
+      lastName: row.u_last_name,
+      isAdmin: row.u_is_admin,
+      permissions: row.u_permissions,
+      disabled: row.u_disabled,
+      createdAt: row.u_created_at,
+      updatedAt: row.u_updated_at,
+    });
     if (user.disabled) throw new UnauthenticatedError('disabled', user.login);
     return user;
   }
+
 }

@@ -1,3 +1,4 @@
+import { KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
@@ -12,11 +13,12 @@ import { clientInfo, tokenFromAuthorization, HeaderRequest } from './request-cre
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     private readonly auth: AuthService,
-    @Inject(JWT_SECRET) secret: string,
+    @Inject(JWT_SECRET) secret: KeyObject,
   ) {
     super({
       jwtFromRequest: (request: HeaderRequest) => tokenFromAuthorization(request),
-      secretOrKey: secret,
+      // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject; its typings only list string | Buffer.
+      secretOrKey: secret as unknown as Buffer,
       algorithms: ['HS256'],
       passReqToCallback: true,
     });

@@ -39,6 +39,45 @@ export interface KeyPage {
 
 const COLUMN: Record<KeyField, string> = { id: 'k.id', name: 'k.name', user_id: 'k.user_id' };
 
+/** A `public_keys` row as PostgreSQL returns it. */
+interface PublicKeyRow {
+  id: number;
+  user_id: number | null;
+  identity_id: number | null;
+  name: string | null;
+  key_text: string;
+  key_type: string;
+  bits: number;
+  foreman_length: number;
+  fingerprint_sha256: string;
+  fingerprint_md5: string;
+  comment: string | null;
+  position: number;
+  derived: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    identityId: row.identity_id,
+    name: row.name,
+    keyText: row.key_text,
+    keyType: row.key_type,
+    bits: row.bits,
+    foremanLength: row.foreman_length,
+    fingerprintSha256: row.fingerprint_sha256,
+    fingerprintMd5: row.fingerprint_md5,
+    comment: row.comment,
+    position: row.position,
+    derived: row.derived,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 /** A user's personal public keys (not attached to an identity), and the keys inside identities. */
 @Injectable()
 export class PublicKeysService {
@@ -63,12 +102,19 @@ export class PublicKeysService {
       filtered.orderBy('k.id', 'ASC');
     }
     if (query.limit !== null) filtered.limit(query.limit).offset(query.offset);
-    const [total, subtotal, keys] = await Promise.all([
-      base().getCount(),
-      query.filter ? filtered.clone().orderBy().limit(undefined).offset(undefined).getCount() : Promise.resolve(-1),
-      filtered.getMany(),
+    // One round trip: the window count is taken before LIMIT, so it is the number of matching keys.
+    filtered.select('k.*').addSelect('count(*) OVER ()', 'matching');
+    const [rows, unfilteredTotal] = await Promise.all([
+      filtered.getRawMany<PublicKeyRow & { matching: string }>(),
+      query.filter ? base().getCount() : Promise.resolve(null),
     ]);
-    return { total, subtotal: subtotal === -1 ? total : subtotal, keys };
+    // An empty page (past the end, or per_page=0) carries no window count, so it is counted on its own.
+    const matching =
+      rows.length > 0
+        ? Number(rows[0].matching)
+        : Number((await filtered.clone().select('count(*)', 'n').orderBy().limit(undefined).offset(undefined).getRawOne())?.n ?? 0);
+    const keys = rows.map((row) => this.keys.create(publicKeyFromRow(row)));
+    return { total: unfilteredTotal ?? matching, subtotal: matching, keys };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { localSecret } from './local-secrets';
@@ -18,8 +19,10 @@ export const JWT_SECRET = Symbol('JWT_SECRET');
     {
       provide: JWT_SECRET,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        localSecret(config.SSHID_JWT_SECRET, config.SSHID_DATA_DIR, 'jwt.secret', 48),
+      // A KeyObject, not a string: given a string, jsonwebtoken first tries (and fails) to read it as a public key
+      // on every verification, which costs more than the HMAC itself.
+      useFactory: (config: AppConfig): KeyObject =>
+        createSecretKey(Buffer.from(localSecret(config.SSHID_JWT_SECRET, config.SSHID_DATA_DIR, 'jwt.secret', 48), 'utf8')),
     },
     SecretRotationService,
   ],
