@@ -79,14 +79,25 @@ async function main() {
   });
   raw.get('/northflank', async () => {
     await authByToken();
-    const { rows } = await pool.query('SELECT * FROM identities WHERE owner_user_id = $1 AND slug = $2', [user.id, 'identity-0']);
-    const keys = await pool.query('SELECT * FROM public_keys WHERE identity_id = ANY($1::int[]) ORDER BY position, id', [[rows[0].id]]);
-    return { data: { ...rows[0], sshPublicKeys: keys.rows } };
+    const { rows } = await pool.query(
+      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
+              i.created_at, i.updated_at, i.version, count(*) OVER () AS total,
+              COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
+         FROM identities i WHERE i.owner_user_id = $1 AND i.slug = $2 ORDER BY i.id`,
+      [user.id, 'identity-0'],
+    );
+    return { data: rows[0] };
   });
   raw.get('/nexterm', async () => {
     await pool.query(credentialSql('sessions'), [session.id]);
-    await pool.query(`SELECT * FROM organization_members m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1 AND m.status = 'active'`, [user.id]);
-    const { rows } = await pool.query('SELECT * FROM identities WHERE owner_user_id = $1 OR organization_id = ANY($2::int[]) ORDER BY organization_id IS NOT NULL, id', [user.id, []]);
+    const { rows } = await pool.query(
+      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
+              i.created_at, i.updated_at, i.version, count(*) OVER () AS total
+         FROM identities i WHERE i.owner_user_id = $1 OR i.organization_id IN
+           (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')
+        ORDER BY i.organization_id IS NOT NULL, i.id`,
+      [user.id],
+    );
     return rows;
   });
   raw.post('/create', async (request) => {
@@ -95,7 +106,7 @@ async function main() {
     const { rows } = await pool.query(
       `INSERT INTO public_keys (user_id, name, key_text, key_type, bits, foreman_length, fingerprint_sha256, fingerprint_md5)
        VALUES ($1, $2, $3, 'ssh-ed25519', 256, 256, $4, 'MD5:x') RETURNING *`,
-      [user.id, request.body.name, request.body.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
+      [user.id, request.body.ssh_key.name, request.body.ssh_key.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
     );
     return rows[0];
   });

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError, Violatio
 import { slugify } from '../common/slug';
 import { InvalidPrivateKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
 import { PublicKey } from '../keys/public-key.entity';
-import { PublicKeysService } from '../keys/public-keys.service';
+import { publicKeyFromRow, PublicKeyRow, PublicKeysService } from '../keys/public-keys.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SecretBox } from '../secrets/secret-box';
 import { isUniqueViolation } from '../users/users.service';
@@ -73,34 +73,37 @@ export class IdentitiesService {
   /** Identities of one scope with their keys, ordered by creation. */
   async list(principal: Principal, scope: IdentityScope, page: { limit: number; offset: number }): Promise<IdentityPage> {
     const owner = await this.resolveScope(principal, scope, 'identities.read');
-    const [identities, total] = await this.ownedQuery(owner)
-      .orderBy('i.id', 'ASC')
-      .take(page.limit)
-      .skip(page.offset)
-      .getManyAndCount();
-    await this.attachKeys(identities);
+    const condition = this.ownerCondition(owner);
+    const identities = await this.readIdentities(condition, { withKeys: true, limit: page.limit, offset: page.offset });
+    // A page past the end has no row to carry the window count.
+    const total =
+      identities.length > 0
+        ? identities[0].total
+        : Number((await this.identities.query(`SELECT count(*) AS n FROM identities i WHERE ${condition.where}`, condition.params))[0].n);
     return { identities, total };
   }
 
   /** The caller's personal identities, then those of every organization they are an active member of. */
   async listVisible(principal: Principal): Promise<Identity[]> {
     this.requireScope(principal, 'identities.read');
-    const memberships = await this.organizations.listForMember(principal);
-    const organizationIds = memberships.map((m) => m.organization.id);
-    return this.identities
-      .createQueryBuilder('i')
-      .where('i.owner_user_id = :me', { me: principal.user.id })
-      .orWhere('i.organization_id = ANY(:orgs::int[])', { orgs: organizationIds })
-      .orderBy('i.organization_id IS NOT NULL', 'ASC')
-      .addOrderBy('i.id', 'ASC')
-      .getMany();
+    const boundTeam = principal.token?.organizationId ?? null;
+    // One statement, so the memberships and the identities are read from the same snapshot.
+    return this.readIdentities(
+      boundTeam !== null
+        ? { where: 'i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = \'active\')', params: [boundTeam, principal.user.id] }
+        : {
+            where: `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`,
+            params: [principal.user.id],
+          },
+      { withKeys: false, order: 'i.organization_id IS NOT NULL, i.id' },
+    );
   }
+
 
   async getBySlug(principal: Principal, scope: IdentityScope, slug: string): Promise<Identity> {
     const owner = await this.resolveScope(principal, scope, 'identities.read');
-    const identity = await this.ownedQuery(owner).andWhere('i.slug = :slug', { slug: slug.toLowerCase() }).getOne();
+    const [identity] = await this.readIdentities(this.ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]), { withKeys: true });
     if (!identity) throw new NotFoundError('identity', slug);
-    await this.attachKeys([identity]);
     return identity;
   }
 
@@ -240,6 +243,61 @@ export class IdentitiesService {
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
+
+  private ownerCondition(owner: OwnerColumns, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
+    const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
+    return { where: extra ? `${base} AND ${extra}` : base, params: [owner.ownerUserId ?? owner.organizationId, ...extraParams] };
+  }
+
+  /**
+   * Reads identities (and optionally their keys) in one statement: these reads serve every list and get, so they
+   * skip the ORM's query building and map rows directly. `total` is the number of rows the condition matches.
+   */
+  private async readIdentities(
+    condition: { where: string; params: unknown[] },
+    options: { withKeys: boolean; order?: string; limit?: number; offset?: number },
+  ): Promise<Array<Identity & { total: number }>> {
+    const params = [...condition.params];
+    let paging = '';
+    if (options.limit !== undefined) {
+      params.push(options.limit, options.offset ?? 0);
+      paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    }
+    const keys = options.withKeys
+      ? `, COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
+      : '';
+    const rows: IdentityRow[] = await this.identities.query(
+      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
+              i.restrictions, i.created_at, i.updated_at, i.version, count(*) OVER () AS total${keys}
+         FROM identities i WHERE ${condition.where} ORDER BY ${options.order ?? 'i.id'}${paging}`,
+      params,
+    );
+    return rows.map((row) => {
+      const identity = Object.assign(new Identity(), {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        username: row.username,
+        type: row.type,
+        ownerUserId: row.owner_user_id,
+        organizationId: row.organization_id,
+        createdBy: row.created_by,
+        restrictions: row.restrictions,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        version: row.version,
+      }) as Identity & { total: number };
+      identity.total = Number(row.total);
+      if (row.keys) {
+        // json_agg turns timestamps into text; they are dates again here.
+        identity.keys = row.keys.map((key) =>
+          Object.assign(new PublicKey(), publicKeyFromRow({ ...key, created_at: new Date(key.created_at), updated_at: new Date(key.updated_at) })),
+        );
+      }
+      return identity;
+    });
+  }
 
   private requireScope(principal: Principal, permission: Permission): void {
     if (!credentialsAllow(principal, permission)) {
@@ -455,6 +513,24 @@ export class IdentitiesService {
       .getMany();
     for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
   }
+}
+
+interface IdentityRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  username: string | null;
+  type: IdentityType;
+  owner_user_id: number | null;
+  organization_id: number | null;
+  created_by: number | null;
+  restrictions: IdentityRestrictions;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  total: string;
+  keys?: PublicKeyRow[];
 }
 
 interface PreparedSecrets {

@@ -40,7 +40,7 @@ export interface KeyPage {
 const COLUMN: Record<KeyField, string> = { id: 'k.id', name: 'k.name', user_id: 'k.user_id' };
 
 /** A `public_keys` row as PostgreSQL returns it. */
-interface PublicKeyRow {
+export interface PublicKeyRow {
   id: number;
   user_id: number | null;
   identity_id: number | null;
@@ -58,7 +58,7 @@ interface PublicKeyRow {
   updated_at: Date;
 }
 
-function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
+export function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
   return {
     id: row.id,
     userId: row.user_id,
@@ -113,7 +113,7 @@ export class PublicKeysService {
       rows.length > 0
         ? Number(rows[0].matching)
         : Number((await filtered.clone().select('count(*)', 'n').orderBy().limit(undefined).offset(undefined).getRawOne())?.n ?? 0);
-    const keys = rows.map((row) => this.keys.create(publicKeyFromRow(row)));
+    const keys = rows.map((row) => Object.assign(new PublicKey(), publicKeyFromRow(row)));
     return { total: unfilteredTotal ?? matching, subtotal: matching, keys };
   }
 
