@@ -43,6 +43,21 @@ function method(resource: string, name: string, verb: string, url: string, descr
   };
 }
 
+function resource(id: string, name: string, methods: ReturnType<typeof method>[]) {
+  return {
+    doc_url: `../apidoc/v2/${id}`,
+    id,
+    api_url: '/api',
+    name,
+    short_description: null,
+    full_description: null,
+    version: 'v2',
+    formats: null,
+    metadata: null,
+    methods,
+  };
+}
+
 const taxonomy = [
   param('location_id', 'numeric', 'Set the current location context for the request', false, 'Must be a Integer'),
   param('organization_id', 'numeric', 'Set the current organization context for the request', false, 'Must be a Integer'),
@@ -63,45 +78,23 @@ export const APIDOC = {
     doc_url: '../apidoc/v2',
     api_url: '/api',
     resources: {
-      ssh_keys: {
-        doc_url: '../apidoc/v2/ssh_keys',
-        id: 'ssh_keys',
-        api_url: '/api',
-        name: 'Ssh_keys',
-        short_description: null,
-        full_description: null,
-        version: 'v2',
-        formats: null,
-        metadata: null,
-        methods: [
-          method('ssh_keys', 'index', 'GET', '/api/users/:user_id/ssh_keys', 'List all SSH keys for a user',
-            [...taxonomy, param('user_id', 'string', 'ID of the user', true), ...listing],
-            [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }, { name: 'user_id', type: 'integer' }]),
-          method('ssh_keys', 'show', 'GET', '/api/users/:user_id/ssh_keys/:id', 'Show an SSH key from a user',
-            [...taxonomy, param('id', 'string', 'ID of the SSH key', true, 'Must be an identifier, string from 1 to 128 characters containing only alphanumeric characters, space, underscore(_), hypen(-) with no leading or trailing space.'), param('user_id', 'string', 'ID of the user', true)]),
-          method('ssh_keys', 'create', 'POST', '/api/users/:user_id/ssh_keys', 'Add an SSH key for a user',
-            [...taxonomy, param('user_id', 'string', 'ID of the user', true),
-              param('ssh_key', 'hash', '', true, '', [param('ssh_key[name]', 'string', '', true), param('ssh_key[key]', 'string', 'Public SSH key', true)])]),
-          method('ssh_keys', 'destroy', 'DELETE', '/api/users/:user_id/ssh_keys/:id', 'Delete an SSH key for a user',
-            [...taxonomy, param('id', 'string', 'ID of the SSH key', true), param('user_id', 'string', 'ID of the user', true)]),
-        ],
-      },
-      users: {
-        doc_url: '../apidoc/v2/users',
-        id: 'users',
-        api_url: '/api',
-        name: 'Users',
-        short_description: null,
-        full_description: null,
-        version: 'v2',
-        formats: null,
-        metadata: null,
-        methods: [
-          method('users', 'index', 'GET', '/api/users', 'List all users', [...taxonomy, ...listing],
-            [{ name: 'login', type: 'string' }, { name: 'id', type: 'integer' }]),
-          method('users', 'show', 'GET', '/api/users/:id', 'Show a user', [...taxonomy, param('id', 'string', 'ID of the user', true)]),
-        ],
-      },
+      ssh_keys: resource('ssh_keys', 'Ssh_keys', [
+        method('ssh_keys', 'index', 'GET', '/api/users/:user_id/ssh_keys', 'List all SSH keys for a user',
+          [...taxonomy, param('user_id', 'string', 'ID of the user', true), ...listing],
+          [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }, { name: 'user_id', type: 'integer' }]),
+        method('ssh_keys', 'show', 'GET', '/api/users/:user_id/ssh_keys/:id', 'Show an SSH key from a user',
+          [...taxonomy, param('id', 'string', 'ID of the SSH key', true, 'Must be an identifier, string from 1 to 128 characters containing only alphanumeric characters, space, underscore(_), hypen(-) with no leading or trailing space.'), param('user_id', 'string', 'ID of the user', true)]),
+        method('ssh_keys', 'create', 'POST', '/api/users/:user_id/ssh_keys', 'Add an SSH key for a user',
+          [...taxonomy, param('user_id', 'string', 'ID of the user', true),
+            param('ssh_key', 'hash', '', true, '', [param('ssh_key[name]', 'string', '', true), param('ssh_key[key]', 'string', 'Public SSH key', true)])]),
+        method('ssh_keys', 'destroy', 'DELETE', '/api/users/:user_id/ssh_keys/:id', 'Delete an SSH key for a user',
+          [...taxonomy, param('id', 'string', 'ID of the SSH key', true), param('user_id', 'string', 'ID of the user', true)]),
+      ]),
+      users: resource('users', 'Users', [
+        method('users', 'index', 'GET', '/api/users', 'List all users', [...taxonomy, ...listing],
+          [{ name: 'login', type: 'string' }, { name: 'id', type: 'integer' }]),
+        method('users', 'show', 'GET', '/api/users/:id', 'Show a user', [...taxonomy, param('id', 'string', 'ID of the user', true)]),
+      ]),
     },
   },
 };
