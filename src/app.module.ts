@@ -14,6 +14,7 @@ import { IdentitiesModule } from './identities/identities.module';
 import { KeysModule } from './keys/keys.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { SecretsModule } from './secrets/secrets.module';
+import { SeedingModule } from './seeding/seeding.module';
 import { UsersModule } from './users/users.module';
 
 export interface AppModuleOptions {
@@ -59,6 +60,7 @@ export class AppModule {
         KeysModule,
         AuditModule,
         IdentitiesModule,
+        SeedingModule,
         AuthModule,
         ...(options.dialects ?? []),
       ],

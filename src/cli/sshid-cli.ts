@@ -2,6 +2,9 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { Command, CommanderError } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { ValidationError } from '../common/domain-errors';
+import { SeedService } from '../seeding/seed.service';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/app-config';
 import { PublicKeysService } from '../keys/public-keys.service';
@@ -87,6 +90,30 @@ export function buildCli(open: ContextFactory, io: CliOutput): Command {
         } else {
           io.out('Set SSHID_ENCRYPTION_KEY to the new key printed below and restart sshid:');
           io.out(newKey);
+        }
+      }),
+    );
+
+  program
+    .command('seed')
+    .description('apply a YAML or JSON file of users, organizations, identities and keys (idempotent, all or nothing)')
+    .argument('<file>', 'seed file')
+    .action((file: string) =>
+      withContext(open, async (context) => {
+        let document: unknown;
+        try {
+          document = parseYaml(readFileSync(file, 'utf8'));
+        } catch (error) {
+          throw new CommanderError(1, 'sshid.seed', `${file}: ${(error as Error).message}`);
+        }
+        try {
+          const { changes, total } = await context.get(SeedService).apply(null, document, (message) => io.err(message));
+          if (total === 0) io.out(`No changes: everything in ${file} is already in place.`);
+          else io.out(`${total} changes: ${Object.entries(changes).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}`).join(', ')}`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          for (const violation of error.violations) io.err(`${file}: ${violation.field}: ${violation.message}`);
+          throw new CommanderError(1, 'sshid.seed', `${file}: nothing applied (${error.violations.length} problems)`);
         }
       }),
     );

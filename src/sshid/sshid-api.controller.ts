@@ -7,6 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
 import { clientInfo } from '../auth/request-credentials';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
+import { SeedService } from '../seeding/seed.service';
 import { canonicalPermission } from './permission-names';
 import { CreateApiTokenDto, LoginDto } from './sshid-api.dto';
 
@@ -26,7 +27,10 @@ function presentToken(token: ApiToken) {
 /** sshid's own API: sessions and API tokens for team admins and CI pipelines. */
 @Controller('api/sshid/v1')
 export class SshidApiController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly seed: SeedService,
+  ) {}
 
   @Post('auth/login')
   @Public()
@@ -35,6 +39,13 @@ export class SshidApiController {
   async login(@Body(new BodyValidationPipe(LoginDto)) body: LoginDto, @Req() request: FastifyRequest) {
     const { token, session } = await this.auth.login(body.login, body.password, clientInfo(request));
     return { token, sessionId: session.id };
+  }
+
+  /** Pipelines seed users, organizations, identities and keys in one all-or-nothing call (same format as `sshid seed`). */
+  @Post('import')
+  @HttpCode(200)
+  async import(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    return this.seed.apply(principal, body);
   }
 
   @Post('tokens')

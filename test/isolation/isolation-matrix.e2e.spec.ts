@@ -130,7 +130,8 @@ const ROWS: Row[] = [
     return { path: `/api/sessions/${session.id}` };
   }, ['ok', 404, 404, 404, 404, 'ok', 'ok', 'ok']),
 
-  // ---- sshid's own token API ----
+  // ---- sshid's own API ----
+  row('POST /api/sshid/v1/import', async () => ({ path: '/api/sshid/v1/import', body: { users: [{ login: `seeded${++serial}` }] } }), ADMIN_ONLY),
   row('POST /api/sshid/v1/tokens', async (w) => ({ path: '/api/sshid/v1/tokens', body: { name: 'matrix', permissions: ['identities.read'], team: w.Y.slug } }), [403, 'ok', 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/sshid/v1/tokens/:id', async (w, t) => {
     const { record } = await t.get(AuthService).createApiToken(t.principal(w.users.A), { name: 'victim', permissions: [] });
