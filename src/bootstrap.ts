@@ -17,7 +17,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long ids must reach the controllers, which answer in the dialect's shape (Fastify's own 414 would not).
-    maxParamLength: 8192,
+    routerOptions: { maxParamLength: 8192 },
     // A caller's X-Request-Id is kept (when sane) so logs can be matched across services; otherwise a UUID.
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
