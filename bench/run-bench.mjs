@@ -2,7 +2,7 @@
 // same machine. Run with `npm run bench` (builds first). Prints a table; the ratio column is the figure that counts.
 //
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 npm run bench
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { ed25519Line } from './generated-keys.mjs';
 
 const require = createRequire(import.meta.url);
 const { createApp } = require('../dist/bootstrap.js');
@@ -24,12 +25,6 @@ const { IdentitiesService } = require('../dist/identities/identities.service.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-
-function ed25519Line(comment) {
-  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const field = (data) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), data]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} ${comment}`;
-}
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sshid-bench-'));

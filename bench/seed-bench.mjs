@@ -1,10 +1,11 @@
 // Seeding benchmark: 10,000 keys for 100 users from one file, applied twice (the second run must change nothing).
 // Run with `npm run bench:seed` (builds first).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ed25519Line } from './generated-keys.mjs';
 
 const require = createRequire(import.meta.url);
 const { NestFactory } = require('@nestjs/core');
@@ -15,12 +16,6 @@ const { SeedService } = require('../dist/seeding/seed.service.js');
 
 const USERS = Number(process.env.SEED_USERS ?? 100);
 const KEYS_PER_USER = Number(process.env.SEED_KEYS_PER_USER ?? 100);
-
-function ed25519Line(comment) {
-  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const field = (data) => Buffer.concat([Buffer.from([0, 0, 0, data.length]), data]);
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} ${comment}`;
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sshid-seed-bench-'));
 const postgres = await startEmbeddedPostgres({ dataDir, persistent: false });

@@ -1,6 +1,6 @@
 import { ORGANIZATION_PERMISSIONS } from '../auth/permissions';
 import { Violation } from '../common/domain-errors';
-import { identitySlug } from '../identities/identities.service';
+import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identities.service';
 import { IdentityRestrictions } from '../identities/identity.entity';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
 
@@ -188,7 +188,7 @@ export function readSeedDocument(raw: unknown, keys: KeyService): { document: Se
         owner,
         organization,
         keys: keyList,
-        restrictions: (entry.restrictions as IdentityRestrictions) ?? { projects: { enabled: false }, tags: { enabled: false, matchCondition: 'or' } },
+        restrictions: (entry.restrictions as IdentityRestrictions) ?? DEFAULT_RESTRICTIONS,
       });
     }
   });
