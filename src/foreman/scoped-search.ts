@@ -178,7 +178,7 @@ class Parser {
   }
 
   private field(name: string): KeyField {
-    if (!(name in FIELDS)) throw searchError(`Field '${name}' not recognized for searching!`);
+    if (!Object.hasOwn(FIELDS, name)) throw searchError(`Field '${name}' not recognized for searching!`);
     return name as KeyField;
   }
 
@@ -207,7 +207,8 @@ export function parseForemanSearch(search: string | undefined): KeyFilter | null
 export function parseForemanOrder(order: string | undefined): { field: KeyField; direction: 'ASC' | 'DESC'; raw: string } | null {
   if (order === undefined || order.trim() === '') return null;
   const [field, direction] = order.trim().split(/\s+/);
-  if (!(field in FIELDS)) {
+  // Own keys only: `toString` or `constructor` are not fields.
+  if (!Object.hasOwn(FIELDS, field)) {
     throw new ValidationError([
       { field: 'order', code: 'query_not_supported', message: `the field '${field}' in the order statement is not valid field for search` },
     ]);

@@ -251,6 +251,9 @@ describe('Foreman dialect: /api/users/:user_id/ssh_keys', () => {
     it('refuses to order by a field that cannot be searched', async () => {
       const response = await index({ order: 'created_at DESC' }).expect(400);
       expect(response.body.error.message).toBe("the field 'created_at' in the order statement is not valid field for search");
+      // Names every JavaScript object has are not fields either.
+      await index({ order: 'toString' }).expect(400);
+      await index({ search: 'constructor = x' }).expect(400);
     });
 
     it("refuses another user's list without view_ssh_keys, and lets an admin read it", async () => {

@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from '../support/test-app';
  * Random and mutated input at every write and search route: never a 500, always the dialect's error shape
  * (or a success), and nothing stored by a refused request.
  */
-const RUNS = 60;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
 type Dialect = 'foreman' | 'northflank' | 'nexterm';
 
