@@ -41,7 +41,7 @@ async function main() {
     LOG_LEVEL: 'silent',
     SSHID_RATE_LIMIT_PER_MINUTE: '100000000',
   });
-  const app = await createApp(config, url.toString(), DIALECT_MODULES);
+  const app = await createApp(config, url.toString(), { dialects: DIALECT_MODULES });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const sshidPort = app.getHttpServer().address().port;
 

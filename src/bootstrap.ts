@@ -4,16 +4,20 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './docs/openapi';
 import { AppConfig } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
-export async function createApp(
-  config: AppConfig,
-  databaseUrl: string,
-  dialects: DynamicModule['imports'] = [],
-  logStream?: { write(line: string): void },
-): Promise<NestFastifyApplication> {
+export interface CreateAppOptions {
+  dialects?: DynamicModule['imports'];
+  logStream?: { write(line: string): void };
+  /** Serve the OpenAPI documents and Swagger UI under /docs (needs all three dialects mounted). */
+  docs?: boolean;
+}
+
+export async function createApp(config: AppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const { dialects = [], logStream, docs = false } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long ids must reach the controllers, which answer in the dialect's shape (Fastify's own 414 would not).
@@ -40,6 +44,7 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   useLenientJsonParser(adapter.getInstance());
+  if (docs) setupOpenApi(app);
   return app;
 }
 

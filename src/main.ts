@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const logger = new Logger('sshid');
   const config = loadConfig();
   const database = await resolveDatabase(config, (message) => logger.log(message));
-  const app = await createApp(config, database.url, DIALECT_MODULES);
+  const app = await createApp(config, database.url, { dialects: DIALECT_MODULES, docs: true });
 
   let stopping = false;
   const stop = async (signal: string) => {

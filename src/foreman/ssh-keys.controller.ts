@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UnsupportedMediaTypeException, UseFilters, UseInterceptors } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { ApiErrors } from '../docs/schema-helpers';
+import { destroyedSshKeySchema, foremanErrorSchema, sshKeyCreateBody, sshKeyIndexSchema, sshKeySchema } from './foreman.openapi';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { PublicKeysService } from '../keys/public-keys.service';
@@ -19,11 +22,28 @@ interface IndexQuery {
 @Controller(['api/users/:user_id/ssh_keys', 'api/v2/users/:user_id/ssh_keys'])
 @UseFilters(ForemanExceptionFilter)
 @UseInterceptors(ForemanHeadersInterceptor)
+@ApiTags('ssh_keys')
+@ApiBasicAuth()
+@ApiBearerAuth()
+@ApiParam({ name: 'user_id', description: 'ID of the user (`5` or `5-login`)', schema: { type: 'string' } })
+@ApiErrors(foremanErrorSchema, {
+  401: 'Unable to authenticate user',
+  403: 'Access denied (missing permission)',
+  422: "Couldn't find User",
+  503: 'Database unavailable',
+})
 export class ForemanSshKeysController {
   constructor(private readonly keys: PublicKeysService) {}
 
   @Get()
   @RequirePermission('ssh_keys.view')
+  @ApiOperation({ summary: 'List all SSH keys for a user' })
+  @ApiQuery({ name: 'search', required: false, description: 'scoped search over name, id, user_id' })
+  @ApiQuery({ name: 'order', required: false, description: '`<field> [ASC|DESC]`' })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'per_page', required: false, schema: { type: 'string', pattern: '^([1-9]\\d*|all)$' } })
+  @ApiOkResponse({ schema: sshKeyIndexSchema })
+  @ApiErrors(foremanErrorSchema, { 400: 'Bad search, order or paging' })
   async index(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Query() query: IndexQuery, @Res() reply: FastifyReply) {
     const userId = parseUserRef(userRef);
     const paging = parseForemanPaging(one(query.page), one(query.per_page));
@@ -47,6 +67,10 @@ export class ForemanSshKeysController {
 
   @Get(':id')
   @RequirePermission('ssh_keys.view')
+  @ApiOperation({ summary: 'Show an SSH key from a user' })
+  @ApiParam({ name: 'id', description: 'ID (`3`, `3-name`) or name of the key', schema: { type: 'string' } })
+  @ApiOkResponse({ schema: sshKeySchema })
+  @ApiErrors(foremanErrorSchema, { 404: 'Resource ssh_key not found' })
   async show(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
     return presentSshKey(await this.keys.findForUser(principal, parseUserRef(userRef), stripFormat(id)));
   }
@@ -54,6 +78,10 @@ export class ForemanSshKeysController {
   @Post()
   @HttpCode(201)
   @RequirePermission('ssh_keys.create')
+  @ApiOperation({ summary: 'Add an SSH key for a user' })
+  @ApiBody({ schema: sshKeyCreateBody })
+  @ApiCreatedResponse({ schema: sshKeySchema })
+  @ApiErrors(foremanErrorSchema, { 400: 'Malformed JSON', 415: 'Not JSON' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Param('user_id') userRef: string,
@@ -67,6 +95,10 @@ export class ForemanSshKeysController {
 
   @Delete(':id')
   @RequirePermission('ssh_keys.delete')
+  @ApiOperation({ summary: 'Delete an SSH key for a user' })
+  @ApiParam({ name: 'id', description: 'ID (`3`, `3-name`) or name of the key', schema: { type: 'string' } })
+  @ApiOkResponse({ schema: destroyedSshKeySchema })
+  @ApiErrors(foremanErrorSchema, { 404: 'Resource ssh_key not found' })
   async destroy(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
     return presentDestroyedSshKey(await this.keys.removeForUser(principal, parseUserRef(userRef), stripFormat(id)));
   }

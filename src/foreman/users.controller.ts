@@ -1,5 +1,8 @@
 import { Controller, Get, Param, Query, UseFilters, UseInterceptors } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
+import { ApiErrors, closedObject, int, str } from '../docs/schema-helpers';
+import { foremanErrorSchema, foremanUserIndexSchema, foremanUserSchema } from './foreman.openapi';
 import { Principal } from '../auth/principal';
 import { UsersService } from '../users/users.service';
 import { User } from '../users/user.entity';
@@ -35,10 +38,18 @@ function loginFromSearch(search: string | undefined): string | undefined {
 @Controller()
 @UseFilters(ForemanExceptionFilter)
 @UseInterceptors(ForemanHeadersInterceptor)
+@ApiTags('users')
+@ApiBasicAuth()
+@ApiBearerAuth()
+@ApiErrors(foremanErrorSchema, { 401: 'Unable to authenticate user' })
 export class ForemanUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get(['api/users', 'api/v2/users'])
+  @ApiOperation({ summary: 'List users (only `login = "x"` searches)' })
+  @ApiQuery({ name: 'search', required: false, example: 'login = "alice"' })
+  @ApiOkResponse({ schema: foremanUserIndexSchema })
+  @ApiErrors(foremanErrorSchema, { 400: 'Unsupported search' })
   async index(@CurrentPrincipal() principal: Principal, @Query('search') search?: string) {
     const users = await this.users.listVisible(principal, { login: loginFromSearch(search) });
     return {
@@ -53,23 +64,30 @@ export class ForemanUsersController {
   }
 
   @Get(['api/users/:id', 'api/v2/users/:id'])
+  @ApiOperation({ summary: 'Show a user' })
+  @ApiOkResponse({ schema: foremanUserSchema })
+  @ApiErrors(foremanErrorSchema, { 404: 'Resource user not found' })
   async show(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return presentUser(await this.users.getVisible(principal, parseUserRef(id)));
   }
 
   @Get(['api/status', 'api/v2/status'])
+  @ApiOperation({ summary: 'Server status' })
+  @ApiOkResponse({ schema: closedObject({ result: str, status: int, version: str, api_version: int }) })
   status() {
     return { result: 'ok', status: 200, version: FOREMAN_VERSION, api_version: 2 };
   }
 
   @Get('apidoc/apipie_checksum')
   @Public()
+  @ApiExcludeEndpoint()
   checksum() {
     return { checksum: APIPIE_CHECKSUM };
   }
 
   @Get(['apidoc/v2.json', 'apidoc/v2.en.json'])
   @Public()
+  @ApiExcludeEndpoint()
   apidoc() {
     return APIDOC;
   }

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { ValidateBy, ValidationArguments } from 'class-validator';
 
 /**
@@ -43,7 +45,28 @@ export function checkField(spec: FieldSpec, value: unknown, key: string): string
   }
 }
 
+/** The same rule, as OpenAPI sees it. */
+function documented(spec: FieldSpec) {
+  const required = spec.required ?? false;
+  switch (spec.kind) {
+    case 'string':
+      return { type: String, required, minLength: spec.min ?? (spec.allowEmpty ? 0 : 1), maxLength: spec.max, nullable: spec.allowNull, pattern: spec.pattern?.source };
+    case 'integer':
+      return { type: 'integer', required, minimum: spec.min, maximum: spec.max, description: 'a number, or a string of digits' };
+    case 'boolean':
+      return { type: Boolean, required };
+    case 'enum':
+      return { enum: [...spec.values], required };
+    case 'object':
+      return { type: 'object', required };
+  }
+}
+
 export function Field(spec: FieldSpec): PropertyDecorator {
+  return applyDecorators(ApiProperty(documented(spec) as never), validated(spec));
+}
+
+function validated(spec: FieldSpec): PropertyDecorator {
   return ValidateBy({
     name: 'nexterm',
     validator: {

@@ -1,7 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequirePermission } from '../auth/auth.decorators';
+import { ApiErrors } from '../docs/schema-helpers';
+import { accountSchema, loginSchema, messageSchema, nextermErrorSchema } from './nexterm.openapi';
 import { AuthService } from '../auth/auth.service';
 import { DeviceCodesService } from '../auth/device-codes.service';
 import { Principal } from '../auth/principal';
@@ -46,6 +49,9 @@ function accountId(raw: string): number {
 /** Nexterm's service, account, auth, session and user-management routes. */
 @Controller()
 @UseFilters(NextermExceptionFilter)
+@ApiTags('accounts and sessions')
+@ApiBearerAuth()
+@ApiErrors(nextermErrorSchema, { 400: 'Invalid body, or missing authorization header', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests', 503: 'Unavailable' })
 export class NextermAccountsController {
   constructor(
     private readonly users: UsersService,
@@ -69,6 +75,8 @@ export class NextermAccountsController {
   @Post(both('api/accounts', 'api/account', '/register'))
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Register (the first account becomes admin)' })
+  @ApiOkResponse({ schema: messageSchema })
   async register(@Body(new BodyValidationPipe(RegisterDto)) body: RegisterDto) {
     await this.users.register(
       { login: body.username, password: body.password, firstName: body.firstName, lastName: body.lastName },
@@ -78,6 +86,8 @@ export class NextermAccountsController {
   }
 
   @Get(both('api/accounts', 'api/account', '/me'))
+  @ApiOperation({ summary: 'The signed-in account' })
+  @ApiOkResponse({ schema: accountSchema })
   me(@CurrentPrincipal() principal: Principal) {
     return presentAccount(principal.user);
   }
@@ -86,6 +96,8 @@ export class NextermAccountsController {
   @Public()
   @HttpCode(200)
   @Throttle({ default: { limit: 20, ttl: 15 * 60_000 } })
+  @ApiOperation({ summary: 'Log in; the token also comes back in the Authorization header' })
+  @ApiOkResponse({ schema: loginSchema })
   async login(@Body(new BodyValidationPipe(LoginDto)) body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const { token } = await this.auth.login(body.username, body.password, clientInfo(request));
     reply.header('Authorization', token);
@@ -95,6 +107,8 @@ export class NextermAccountsController {
   @Post('api/auth/logout')
   @Public()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Log out (revokes the session token at once)' })
+  @ApiOkResponse({ schema: messageSchema })
   async logout(@Body(new BodyValidationPipe(LogoutDto)) body: LogoutDto) {
     if (!(await this.auth.logout(body.token))) throw new NotFoundError('session_token', 'token');
     return { message: 'Your session got deleted successfully' };

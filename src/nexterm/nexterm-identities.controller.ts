@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { ApiErrors } from '../docs/schema-helpers';
+import { identityCreatedSchema, identityListSchema, identityMovedSchema, messageSchema, nextermErrorSchema } from './nexterm.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { NotFoundError, ValidationError } from '../common/domain-errors';
@@ -41,11 +44,16 @@ function secretsOf(body: { username?: string; password?: string; sshKey?: string
 
 @Controller()
 @UseFilters(NextermExceptionFilter)
+@ApiTags('identities')
+@ApiBearerAuth()
+@ApiErrors(nextermErrorSchema, { 400: 'Invalid body, or missing authorization header', 401: 'The provided token is not valid', 403: 'No permission', 503: 'Unavailable' })
 export class NextermIdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}
 
   @Get(at('list'))
   @RequirePermission('identities.read')
+  @ApiOperation({ summary: 'Personal identities, then those of organizations the caller is an active member of' })
+  @ApiOkResponse({ schema: identityListSchema })
   async list(@CurrentPrincipal() principal: Principal) {
     return (await this.identities.listVisible(principal)).map(presentIdentity);
   }
@@ -53,6 +61,8 @@ export class NextermIdentitiesController {
   @Put(at(''))
   @HttpCode(200)
   @RequirePermission('identities.create')
+  @ApiOperation({ summary: 'Create an identity (personal, or in an organization)' })
+  @ApiOkResponse({ schema: identityCreatedSchema })
   async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateIdentityDto)) body: CreateIdentityDto) {
     const organizationId = asInteger(body.organizationId);
     const identity = await this.identities.create(
@@ -65,6 +75,9 @@ export class NextermIdentitiesController {
 
   @Patch(at(':identityId'))
   @RequirePermission('identities.update')
+  @ApiOperation({ summary: 'Update an identity (secrets synced by type)' })
+  @ApiOkResponse({ schema: messageSchema })
+  @ApiErrors(nextermErrorSchema, { 404: 'Identity does not exist' })
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('identityId') rawId: string,
@@ -82,6 +95,9 @@ export class NextermIdentitiesController {
 
   @Delete(at(':identityId'))
   @RequirePermission('identities.delete')
+  @ApiOperation({ summary: 'Delete an identity' })
+  @ApiOkResponse({ schema: messageSchema })
+  @ApiErrors(nextermErrorSchema, { 404: 'Identity does not exist' })
   async remove(@CurrentPrincipal() principal: Principal, @Param('identityId') rawId: string) {
     await this.identities.deleteById(principal, identityId(rawId));
     return { message: 'Identity got successfully deleted' };
@@ -90,6 +106,9 @@ export class NextermIdentitiesController {
   @Post(at(':identityId/move'))
   @HttpCode(200)
   @RequirePermission('identities.update')
+  @ApiOperation({ summary: 'Move a personal identity into an organization' })
+  @ApiOkResponse({ schema: identityMovedSchema })
+  @ApiErrors(nextermErrorSchema, { 404: 'Identity does not exist' })
   async move(@CurrentPrincipal() principal: Principal, @Param('identityId') rawId: string, @Body(new BodyValidationPipe(MoveIdentityDto)) body: MoveIdentityDto) {
     const identity = await this.identities.moveToOrganization(principal, identityId(rawId), asInteger(body.organizationId) as number);
     return {

@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ApiErrors } from '../docs/schema-helpers';
+import { nextermErrorSchema } from './nexterm.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
@@ -40,6 +43,9 @@ const displayName = (user: { firstName: string | null; lastName: string | null }
 
 @Controller()
 @UseFilters(NextermExceptionFilter)
+@ApiTags('organizations and audit')
+@ApiBearerAuth()
+@ApiErrors(nextermErrorSchema, { 400: 'Invalid request', 401: 'Not authenticated', 403: 'No access', 404: 'Not found', 409: 'Conflict', 503: 'Unavailable' })
 export class NextermOrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,

@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
+import { ApiErrors } from '../docs/schema-helpers';
+import { emptyEnvelope, identityEnvelope, identityListEnvelope, matchEnvelope, northflankErrorSchema } from './northflank.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ValidationError } from '../common/domain-errors';
@@ -26,6 +29,9 @@ function toInput(dto: UpdateSshIdentityDto & { name?: string }): IdentityInput {
 /** Northflank's SSH identity API at the account path and the team path; every success is 200 `{data}`. */
 @Controller()
 @UseFilters(NorthflankExceptionFilter)
+@ApiTags('ssh-identities')
+@ApiBearerAuth()
+@ApiErrors(northflankErrorSchema, { 400: 'Validation failed', 401: 'Unauthorized', 403: 'Insufficient permissions or not a member of the team', 429: 'Rate limit exceeded', 503: 'Unavailable' })
 export class NorthflankSshIdentitiesController {
   constructor(
     private readonly identities: IdentitiesService,
@@ -34,6 +40,11 @@ export class NorthflankSshIdentitiesController {
 
   @Get(COLLECTION)
   @RequirePermission('identities.read')
+  @ApiOperation({ summary: 'Lists the SSH identities of the account or team' })
+  @ApiQuery({ name: 'per_page', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } })
+  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
+  @ApiOkResponse({ schema: identityListEnvelope })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string | undefined,
@@ -53,6 +64,10 @@ export class NorthflankSshIdentitiesController {
   @Post(COLLECTION)
   @HttpCode(200)
   @RequirePermission('identities.create')
+  @ApiOperation({ summary: 'Adds a new SSH identity' })
+  @ApiBody({ type: CreateSshIdentityDto })
+  @ApiOkResponse({ schema: identityEnvelope })
+  @ApiErrors(northflankErrorSchema, { 409: 'There is already an SSH identity with the same derived identifier' })
   async add(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string | undefined,
@@ -69,6 +84,11 @@ export class NorthflankSshIdentitiesController {
   /** Which identities of the scope hold this key and may reach a target in `project` with `tags`. */
   @Get(MATCH)
   @RequirePermission('identities.read')
+  @ApiOperation({ summary: 'Identities holding a key that may reach a target in a project with tags' })
+  @ApiQuery({ name: 'fingerprint', required: true, example: 'SHA256:uTkIfMjnVag6YUACfdLOWkcoTVgaz+LObgFpmXyf568' })
+  @ApiQuery({ name: 'project', required: false })
+  @ApiQuery({ name: 'tags', required: false, description: 'comma-separated' })
+  @ApiOkResponse({ schema: matchEnvelope })
   async match(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string | undefined,
@@ -86,12 +106,20 @@ export class NorthflankSshIdentitiesController {
 
   @Get(ITEM)
   @RequirePermission('identities.read')
+  @ApiOperation({ summary: 'Views SSH identity data including public keys' })
+  @ApiParam({ name: 'identityId', schema: { type: 'string' } })
+  @ApiOkResponse({ schema: identityEnvelope })
+  @ApiErrors(northflankErrorSchema, { 404: 'SSH identity not found' })
   async get(@CurrentPrincipal() principal: Principal, @Param('teamId') teamId: string | undefined, @Param('identityId') identityId: string) {
     return { data: presentSshIdentity(await this.identities.getBySlug(principal, scopeFor(principal, teamId), parseIdentityId(identityId))) };
   }
 
   @Put(ITEM)
   @RequirePermission('identities.update')
+  @ApiOperation({ summary: 'Creates or updates SSH identity data' })
+  @ApiParam({ name: 'identityId', schema: { type: 'string' } })
+  @ApiBody({ type: CreateSshIdentityDto })
+  @ApiOkResponse({ schema: identityEnvelope })
   async put(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string | undefined,
@@ -105,6 +133,11 @@ export class NorthflankSshIdentitiesController {
 
   @Patch(ITEM)
   @RequirePermission('identities.update')
+  @ApiOperation({ summary: 'Updates SSH identity data (arrays sent replace arrays)' })
+  @ApiParam({ name: 'identityId', schema: { type: 'string' } })
+  @ApiBody({ type: UpdateSshIdentityDto })
+  @ApiOkResponse({ schema: identityEnvelope })
+  @ApiErrors(northflankErrorSchema, { 404: 'SSH identity not found' })
   async update(
     @CurrentPrincipal() principal: Principal,
     @Param('teamId') teamId: string | undefined,
@@ -117,6 +150,10 @@ export class NorthflankSshIdentitiesController {
 
   @Delete(ITEM)
   @RequirePermission('identities.delete')
+  @ApiOperation({ summary: 'Deletes an SSH identity' })
+  @ApiParam({ name: 'identityId', schema: { type: 'string' } })
+  @ApiOkResponse({ schema: emptyEnvelope })
+  @ApiErrors(northflankErrorSchema, { 404: 'SSH identity not found' })
   async remove(@CurrentPrincipal() principal: Principal, @Param('teamId') teamId: string | undefined, @Param('identityId') identityId: string) {
     await this.identities.deleteBySlug(principal, scopeFor(principal, teamId), parseIdentityId(identityId));
     return { data: {} };

@@ -43,7 +43,7 @@ export const TEST_PASSWORD = 'correct-horse-battery';
  * Starts sshid on its own fresh database (on the run's embedded PostgreSQL, or DATABASE_URL's server), with the
  * given dialect modules mounted.
  */
-export async function startTestApp(dialects: DynamicModule['imports'] = [], env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(dialects: DynamicModule['imports'] = [], env: Record<string, string> = {}, options: { docs?: boolean } = {}): Promise<TestApp> {
   const adminUrl = process.env.SSHID_TEST_ADMIN_DATABASE_URL;
   if (!adminUrl) throw new Error('SSHID_TEST_ADMIN_DATABASE_URL is not set: run the tests through jest (global setup)');
   const databaseName = `sshid_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -61,7 +61,7 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
   });
   const responses: string[] = [];
   const logs: string[] = [];
-  const app = await createApp(config, url.toString(), dialects, { write: (line) => void logs.push(line) });
+  const app = await createApp(config, url.toString(), { dialects, docs: options.docs, logStream: { write: (line) => void logs.push(line) } });
   app.getHttpAdapter().getInstance().addHook('onSend', (_request, _reply, payload, done) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) responses.push(payload.toString());
     done(null, payload);
