@@ -12,12 +12,15 @@ import { FastifyInstance } from 'fastify';
 export interface CreateAppOptions {
   dialects?: DynamicModule['imports'];
   logStream?: { write(line: string): void };
-  /** Serve the OpenAPI documents and Swagger UI under /docs (needs all three dialects mounted). */
-  docs?: boolean;
+  /**
+   * Serve the OpenAPI documents under /docs (needs all three dialects mounted), with Swagger UI unless `ui` is false
+   * (jest cannot load the ES-module dependencies of the static file server behind the UI).
+   */
+  docs?: { ui: boolean };
 }
 
 export async function createApp(config: AppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const { dialects = [], logStream, docs = false } = options;
+  const { dialects = [], logStream, docs } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     // Long ids must reach the controllers, which answer in the dialect's shape (Fastify's own 414 would not).
@@ -44,7 +47,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   });
   app.useLogger(app.get(Logger));
   useLenientJsonParser(adapter.getInstance());
-  if (docs) setupOpenApi(app);
+  if (docs) setupOpenApi(app, docs.ui);
   return app;
 }
 

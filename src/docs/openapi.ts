@@ -34,12 +34,12 @@ export type DialectName = (typeof DIALECTS)[number]['name'];
  * One OpenAPI document per dialect, built from the controllers' and DTOs' decorators, served as Swagger UI at
  * `/docs/<dialect>` and as JSON at `/docs/<dialect>.json`.
  */
-export function setupOpenApi(app: NestFastifyApplication): Record<DialectName, OpenAPIObject> {
+export function setupOpenApi(app: NestFastifyApplication, ui = true): Record<DialectName, OpenAPIObject> {
   const documents = {} as Record<DialectName, OpenAPIObject>;
   for (const dialect of DIALECTS) {
     const builder = dialect.auth(new DocumentBuilder().setTitle(dialect.title).setDescription(dialect.description).setVersion('1'));
     const document = SwaggerModule.createDocument(app, builder.build(), { include: [dialect.module] });
-    SwaggerModule.setup(`docs/${dialect.name}`, app, document, { jsonDocumentUrl: `docs/${dialect.name}.json`, yamlDocumentUrl: `docs/${dialect.name}.yaml` });
+    SwaggerModule.setup(`docs/${dialect.name}`, app, document, { ui, jsonDocumentUrl: `docs/${dialect.name}.json`, yamlDocumentUrl: `docs/${dialect.name}.yaml` });
     documents[dialect.name] = document;
   }
   return documents;

@@ -61,7 +61,7 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
   });
   const responses: string[] = [];
   const logs: string[] = [];
-  const app = await createApp(config, url.toString(), { dialects, docs: options.docs, logStream: { write: (line) => void logs.push(line) } });
+  const app = await createApp(config, url.toString(), { dialects, docs: options.docs ? { ui: false } : undefined, logStream: { write: (line) => void logs.push(line) } });
   app.getHttpAdapter().getInstance().addHook('onSend', (_request, _reply, payload, done) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) responses.push(payload.toString());
     done(null, payload);
