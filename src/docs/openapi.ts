@@ -34,13 +34,19 @@ export type DialectName = (typeof DIALECTS)[number]['name'];
  * One OpenAPI document per dialect, built from the controllers' and DTOs' decorators, served as Swagger UI at
  * `/docs/<dialect>` and as JSON at `/docs/<dialect>.json`.
  */
-export function setupOpenApi(app: NestFastifyApplication, ui = true): Record<DialectName, OpenAPIObject> {
-  const documents = {} as Record<DialectName, OpenAPIObject>;
+export function setupOpenApi(app: NestFastifyApplication, ui = true): void {
+  for (const [name, document] of Object.entries(buildOpenApiDocuments(app))) {
+    SwaggerModule.setup(`docs/${name}`, app, document, { ui, jsonDocumentUrl: `docs/${name}.json`, yamlDocumentUrl: `docs/${name}.yaml` });
+  }
+}
+
+/** The documents of the dialects mounted in this application (all three in production). */
+export function buildOpenApiDocuments(app: NestFastifyApplication, mounted?: unknown[]): Partial<Record<DialectName, OpenAPIObject>> {
+  const documents: Partial<Record<DialectName, OpenAPIObject>> = {};
   for (const dialect of DIALECTS) {
+    if (mounted && !mounted.includes(dialect.module)) continue;
     const builder = dialect.auth(new DocumentBuilder().setTitle(dialect.title).setDescription(dialect.description).setVersion('1'));
-    const document = SwaggerModule.createDocument(app, builder.build(), { include: [dialect.module] });
-    SwaggerModule.setup(`docs/${dialect.name}`, app, document, { ui, jsonDocumentUrl: `docs/${dialect.name}.json`, yamlDocumentUrl: `docs/${dialect.name}.yaml` });
-    documents[dialect.name] = document;
+    documents[dialect.name] = SwaggerModule.createDocument(app, builder.build(), { include: [dialect.module] });
   }
   return documents;
 }

@@ -27,6 +27,7 @@ interface IndexQuery {
 @ApiBearerAuth()
 @ApiParam({ name: 'user_id', description: 'ID of the user (`5` or `5-login`)', schema: { type: 'string' } })
 @ApiErrors(foremanErrorSchema, {
+  413: 'Body too large',
   401: 'Unable to authenticate user',
   403: 'Access denied (missing permission)',
   422: "Couldn't find User",

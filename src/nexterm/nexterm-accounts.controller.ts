@@ -3,8 +3,20 @@ import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequirePermission } from '../auth/auth.decorators';
-import { ApiErrors } from '../docs/schema-helpers';
-import { accountSchema, loginSchema, messageSchema, nextermErrorSchema } from './nexterm.openapi';
+import { ApiErrors, closedObject, str } from '../docs/schema-helpers';
+import {
+  accountCreatedSchema,
+  accountSchema,
+  deviceAuthorizedSchema,
+  deviceCreatedSchema,
+  deviceInfoSchema,
+  devicePollSchema,
+  loginSchema,
+  messageSchema,
+  nextermErrorSchema,
+  sessionListSchema,
+  userListSchema,
+} from './nexterm.openapi';
 import { AuthService } from '../auth/auth.service';
 import { DeviceCodesService } from '../auth/device-codes.service';
 import { Principal } from '../auth/principal';
@@ -51,7 +63,7 @@ function accountId(raw: string): number {
 @UseFilters(NextermExceptionFilter)
 @ApiTags('accounts and sessions')
 @ApiBearerAuth()
-@ApiErrors(nextermErrorSchema, { 400: 'Invalid body, or missing authorization header', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests', 503: 'Unavailable' })
+@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid body, or missing authorization header', 401: 'Not authenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests', 503: 'Unavailable' })
 export class NextermAccountsController {
   constructor(
     private readonly users: UsersService,
@@ -62,12 +74,14 @@ export class NextermAccountsController {
 
   @Get('api/service/is-fts')
   @Public()
+  @ApiOkResponse({ schema: { type: 'boolean' } })
   async isFirstTimeSetup(): Promise<boolean> {
     return (await this.users.count()) === 0;
   }
 
   @Get('api/service/version')
   @Public()
+  @ApiOkResponse({ schema: closedObject({ version: str }) })
   version() {
     return { version: '1.2.2-BETA (sshid)' };
   }
@@ -115,6 +129,7 @@ export class NextermAccountsController {
   }
 
   @Get(both('api/sessions', 'api/session', '/list'))
+  @ApiOkResponse({ schema: sessionListSchema })
   async sessions(@CurrentPrincipal() principal: Principal) {
     const sessions = await this.auth.listSessions(principal);
     return sessions.map((session) => ({
@@ -127,6 +142,7 @@ export class NextermAccountsController {
   }
 
   @Delete(both('api/sessions', 'api/session', '/:id'))
+  @ApiOkResponse({ schema: messageSchema })
   async destroySession(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     await this.auth.revokeSession(principal, id);
     return { message: 'The session has been successfully destroyed' };
@@ -137,6 +153,7 @@ export class NextermAccountsController {
   @SkipThrottle()
   @UseGuards(DeviceCodeRateLimitGuard)
   @HttpCode(200)
+  @ApiOkResponse({ schema: deviceCreatedSchema })
   async deviceCreate(@Body(new BodyValidationPipe(DeviceCreateDto)) body: DeviceCreateDto, @Req() request: FastifyRequest) {
     const device = await this.devices.create(body.clientType, clientInfo(request));
     return { code: device.code, token: device.token, expiresAt: device.expiresAt.toISOString() };
@@ -145,12 +162,14 @@ export class NextermAccountsController {
   @Post('api/auth/device/poll')
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ schema: devicePollSchema })
   async devicePoll(@Body(new BodyValidationPipe(DevicePollDto)) body: DevicePollDto) {
     return this.devices.poll(body.token);
   }
 
   @Post('api/auth/device/info')
   @HttpCode(200)
+  @ApiOkResponse({ schema: deviceInfoSchema })
   async deviceInfo(@Body(new BodyValidationPipe(DeviceCodeDto)) body: DeviceCodeDto) {
     const device = await this.devices.info(body.code);
     return { ipAddress: device.ip, userAgent: device.userAgent, clientType: device.clientType, expiresAt: device.expiresAt.toISOString() };
@@ -158,6 +177,7 @@ export class NextermAccountsController {
 
   @Post('api/auth/device/authorize')
   @HttpCode(200)
+  @ApiOkResponse({ schema: deviceAuthorizedSchema })
   async deviceAuthorize(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(DeviceCodeDto)) body: DeviceCodeDto) {
     if (principal.token) throw new ForbiddenError('token_scope', 'API tokens cannot authorize devices');
     const device = await this.devices.authorize(principal, body.code);
@@ -168,6 +188,7 @@ export class NextermAccountsController {
 
   @Get('api/users/list')
   @RequirePermission('users.manage')
+  @ApiOkResponse({ schema: userListSchema })
   async listUsers(@CurrentPrincipal() principal: Principal) {
     return (await this.users.listAll(principal)).map((user) => ({ ...presentAccount(user), role: user.isAdmin ? 'admin' : 'user' }));
   }
@@ -175,6 +196,7 @@ export class NextermAccountsController {
   @Put('api/users')
   @HttpCode(200)
   @RequirePermission('users.manage')
+  @ApiOkResponse({ schema: accountCreatedSchema })
   async createUser(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(RegisterDto)) body: RegisterDto) {
     this.users.requireManager(principal);
     const user = await this.users.create({ login: body.username, password: body.password, firstName: body.firstName, lastName: body.lastName });
@@ -183,6 +205,7 @@ export class NextermAccountsController {
 
   @Patch('api/users/:accountId/password')
   @RequirePermission('users.manage')
+  @ApiOkResponse({ schema: messageSchema })
   async setPassword(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string, @Body(new BodyValidationPipe(PasswordDto)) body: PasswordDto) {
     await this.users.update(principal, accountId(raw), { password: body.password });
     return { message: 'Password got successfully updated' };
@@ -190,6 +213,7 @@ export class NextermAccountsController {
 
   @Patch('api/users/:accountId/role')
   @RequirePermission('users.manage')
+  @ApiOkResponse({ schema: messageSchema })
   async setRole(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string, @Body(new BodyValidationPipe(RoleDto)) body: RoleDto) {
     const id = accountId(raw);
     if (id === principal.user.id) throw new ForbiddenError('not_owner', 'You cannot change your own role');
@@ -199,6 +223,7 @@ export class NextermAccountsController {
 
   @Delete('api/users/:accountId')
   @RequirePermission('users.manage')
+  @ApiOkResponse({ schema: messageSchema })
   async deleteUser(@CurrentPrincipal() principal: Principal, @Param('accountId') raw: string) {
     await this.users.delete(principal, accountId(raw));
     return { message: 'Account got successfully deleted' };

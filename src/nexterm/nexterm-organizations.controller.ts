@@ -1,9 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { ApiErrors } from '../docs/schema-helpers';
-import { nextermErrorSchema } from './nexterm.openapi';
+import {
+  auditLogSchema,
+  invitationListSchema,
+  memberListSchema,
+  nextermErrorSchema,
+  organizationListSchema,
+  organizationSchema,
+  successSchema,
+} from './nexterm.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
@@ -45,7 +53,7 @@ const displayName = (user: { firstName: string | null; lastName: string | null }
 @UseFilters(NextermExceptionFilter)
 @ApiTags('organizations and audit')
 @ApiBearerAuth()
-@ApiErrors(nextermErrorSchema, { 400: 'Invalid request', 401: 'Not authenticated', 403: 'No access', 404: 'Not found', 409: 'Conflict', 503: 'Unavailable' })
+@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid request', 401: 'Not authenticated', 403: 'No access', 404: 'Not found', 409: 'Conflict', 503: 'Unavailable' })
 export class NextermOrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,
@@ -55,12 +63,14 @@ export class NextermOrganizationsController {
 
   @Put(at(''))
   @HttpCode(201)
+  @ApiCreatedResponse({ schema: organizationSchema })
   async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateOrganizationDto)) body: CreateOrganizationDto) {
     requireSession(principal);
     return presentOrganization(await this.organizations.create(principal, { name: body.name, description: body.description ?? null }));
   }
 
   @Get(at(''))
+  @ApiOkResponse({ schema: organizationListSchema })
   async list(@CurrentPrincipal() principal: Principal) {
     return (await this.organizations.listForMember(principal)).map((access) => ({
       ...presentOrganization(access.organization),
@@ -70,6 +80,7 @@ export class NextermOrganizationsController {
   }
 
   @Get(at('invitations/pending'))
+  @ApiOkResponse({ schema: invitationListSchema })
   async pending(@CurrentPrincipal() principal: Principal) {
     return (await this.organizations.pendingInvitations(principal)).map(({ membership, organization, inviter }) => ({
       organization: { id: organization.id, name: organization.name, description: organization.description },
@@ -80,6 +91,7 @@ export class NextermOrganizationsController {
 
   @Post(at('invitations/:id/respond'))
   @HttpCode(200)
+  @ApiOkResponse({ schema: successSchema })
   async respond(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(RespondDto)) body: RespondDto) {
     requireSession(principal);
     const accept = asBoolean(body.accept) as boolean;
@@ -88,11 +100,13 @@ export class NextermOrganizationsController {
   }
 
   @Get(at(':id'))
+  @ApiOkResponse({ schema: organizationSchema })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
     return presentOrganization((await this.organizations.access(principal, { id: organizationId(raw) })).organization);
   }
 
   @Patch(at(':id'))
+  @ApiOkResponse({ schema: organizationSchema })
   async update(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(UpdateOrganizationDto)) body: UpdateOrganizationDto) {
     requireSession(principal);
     const changes: { name?: string; description?: string | null } = {};
@@ -102,6 +116,7 @@ export class NextermOrganizationsController {
   }
 
   @Delete(at(':id'))
+  @ApiOkResponse({ schema: successSchema })
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
     requireSession(principal);
     await this.organizations.delete(principal, organizationId(raw));
@@ -109,6 +124,7 @@ export class NextermOrganizationsController {
   }
 
   @Get(at(':id/members'))
+  @ApiOkResponse({ schema: memberListSchema })
   async members(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
     return (await this.organizations.members(principal, organizationId(raw))).map(({ membership, user }) => ({
       username: user.login,
@@ -124,6 +140,7 @@ export class NextermOrganizationsController {
 
   @Post(at(':id/invite'))
   @HttpCode(200)
+  @ApiOkResponse({ schema: successSchema })
   async invite(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(InviteDto)) body: InviteDto) {
     requireSession(principal);
     const id = organizationId(raw);
@@ -135,6 +152,7 @@ export class NextermOrganizationsController {
   }
 
   @Delete(at(':id/members/:accountId'))
+  @ApiOkResponse({ schema: successSchema })
   async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
     requireSession(principal);
     if (!/^\d{1,9}$/.test(rawAccount)) throw new ValidationError([{ field: 'accountId', code: 'invalid', message: 'Invalid member account ID' }]);
@@ -144,6 +162,7 @@ export class NextermOrganizationsController {
 
   @Post(at(':id/leave'))
   @HttpCode(200)
+  @ApiOkResponse({ schema: successSchema })
   async leave(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
     requireSession(principal);
     await this.organizations.leave(principal, organizationId(raw));
@@ -152,6 +171,7 @@ export class NextermOrganizationsController {
 
   /** The audit log: one organization's (needs its audit permission), `personal`, or everything visible to the caller. */
   @Get('api/audit/logs')
+  @ApiOkResponse({ schema: auditLogSchema })
   async auditLogs(
     @CurrentPrincipal() principal: Principal,
     @Query() query: { organizationId?: string; action?: string; resource?: string; startDate?: string; endDate?: string; limit?: string; offset?: string },

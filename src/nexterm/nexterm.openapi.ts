@@ -41,3 +41,45 @@ export const organizationSchema = closedObject({
   isOwner: bool,
   permissions: arrayOf(str),
 }, ['isOwner', 'permissions']);
+
+export const sessionListSchema = arrayOf(closedObject({ id: str, ip: nullable(str), userAgent: str, lastActivity: str, current: bool }));
+export const userListSchema = arrayOf(
+  closedObject({ id: int, username: str, totpEnabled: bool, firstName: nullable(str), lastName: nullable(str), isAdmin: bool, permissions: arrayOf(str), role: str }),
+);
+export const accountCreatedSchema = closedObject({ message: str, id: int });
+export const deviceCreatedSchema = closedObject({ code: str, token: str, expiresAt: str });
+export const devicePollSchema = closedObject({ status: { type: 'string', enum: ['pending', 'authorized', 'invalid'] }, token: str }, ['token']);
+export const deviceInfoSchema = closedObject({ ipAddress: nullable(str), userAgent: nullable(str), clientType: str, expiresAt: str });
+export const deviceAuthorizedSchema = closedObject({
+  message: str,
+  deviceInfo: closedObject({ ipAddress: nullable(str), userAgent: nullable(str), clientType: str }),
+});
+export const organizationListSchema = arrayOf(organizationSchema);
+export const memberListSchema = arrayOf(
+  closedObject({ username: str, firstName: nullable(str), lastName: nullable(str), avatarHash: nullable(str), accountId: int, name: str, role: str, status: str }),
+);
+const person = closedObject({ id: int, username: str, firstName: nullable(str), lastName: nullable(str), name: str });
+export const invitationListSchema = arrayOf(
+  closedObject({ organization: closedObject({ id: int, name: str, description: nullable(str) }), invitedBy: nullable(person), createdAt: str }),
+);
+export const auditLogSchema = closedObject({
+  logs: arrayOf(
+    closedObject({
+      id: int,
+      accountId: nullable(int),
+      organizationId: nullable(int),
+      action: str,
+      resource: str,
+      resourceId: nullable(int),
+      resourceName: nullable(str),
+      ipAddress: nullable(str),
+      userAgent: nullable(str),
+      timestamp: str,
+      details: { type: 'object' },
+      reason: nullable(str),
+      organizationName: nullable(str),
+    }),
+  ),
+  total: int,
+  filters: { type: 'object' },
+});

@@ -31,7 +31,7 @@ function toInput(dto: UpdateSshIdentityDto & { name?: string }): IdentityInput {
 @UseFilters(NorthflankExceptionFilter)
 @ApiTags('ssh-identities')
 @ApiBearerAuth()
-@ApiErrors(northflankErrorSchema, { 400: 'Validation failed', 401: 'Unauthorized', 403: 'Insufficient permissions or not a member of the team', 429: 'Rate limit exceeded', 503: 'Unavailable' })
+@ApiErrors(northflankErrorSchema, { 413: 'Body too large', 400: 'Validation failed', 401: 'Unauthorized', 403: 'Insufficient permissions or not a member of the team', 429: 'Rate limit exceeded', 503: 'Unavailable' })
 export class NorthflankSshIdentitiesController {
   constructor(
     private readonly identities: IdentitiesService,

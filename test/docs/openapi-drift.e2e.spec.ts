@@ -2,6 +2,7 @@ import jestOpenAPI from 'jest-openapi';
 import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { freshEd25519PublicKey, keyFile, publicKey } from '../fixtures/keys';
+import { findDrift } from '../support/openapi-conformance';
 import { startTestApp, TestApp, TEST_PASSWORD } from '../support/test-app';
 
 /**
@@ -101,6 +102,18 @@ describe('OpenAPI documents match the answers', () => {
       ];
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 400, 404, 200, 400, 200, 200, 200]);
       for (const response of responses) expect(response).toSatisfyApiSpec();
+    });
+  });
+
+  describe('the check every test app runs when it closes', () => {
+    it('reports an undocumented status, a renamed field, and lets documented answers pass', async () => {
+      const ok = await t.http().get('/v1/integrations/ssh-identities').set('Authorization', bearer(token)).expect(200);
+      const answered = { method: 'GET', url: '/v1/integrations/ssh-identities', status: 200, payload: ok.text };
+      expect(findDrift(t.app, DIALECT_MODULES, [answered])).toEqual([]);
+      const renamed = { ...answered, payload: ok.text.replace('"pagination"', '"paging"') };
+      expect(findDrift(t.app, DIALECT_MODULES, [renamed])).toEqual([expect.stringContaining('GET /v1/integrations/ssh-identities 200')]);
+      const teapot = { ...answered, status: 418 };
+      expect(findDrift(t.app, DIALECT_MODULES, [teapot])).toEqual([expect.stringContaining('StatusNotFound')]);
     });
   });
 });

@@ -18,6 +18,7 @@ import { OrganizationsService } from '../../src/organizations/organizations.serv
 import { User } from '../../src/users/user.entity';
 import { NewUser, UsersService } from '../../src/users/users.service';
 import { findSecrets } from './secret-markers';
+import { findDrift, RecordedResponse } from './openapi-conformance';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -60,10 +61,14 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
     ...env,
   });
   const responses: string[] = [];
+  const answered: RecordedResponse[] = [];
   const logs: string[] = [];
   const app = await createApp(config, url.toString(), { dialects, docs: options.docs ? { ui: false } : undefined, logStream: { write: (line) => void logs.push(line) } });
   app.getHttpAdapter().getInstance().addHook('onSend', (_request, _reply, payload, done) => {
-    if (typeof payload === 'string' || Buffer.isBuffer(payload)) responses.push(payload.toString());
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+      responses.push(payload.toString());
+      answered.push({ method: _request.method, url: _request.url, status: _reply.statusCode, payload: payload.toString() });
+    }
     done(null, payload);
   });
   await app.init();
@@ -96,14 +101,17 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
     count: async (table) => Number((await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n),
     transcript: () => ({ responses: [...responses], logs: [...logs] }),
     close: async () => {
+      // Every answer must match its dialect's OpenAPI document, so the documents cannot drift from the code.
+      const drift = findDrift(app, dialects ?? [], answered);
       await app.close();
-      // Every test file doubles as a secrets scan: nothing secret may have left sshid.
-      const leaks = findSecrets([...responses, ...logs]);
-      if (leaks.length > 0) throw new Error(`secrets leaked into responses or logs: ${JSON.stringify(leaks.slice(0, 5))}`);
       const admin = new Client({ connectionString: adminUrl });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
       await admin.end();
+      if (drift.length > 0) throw new Error(`answers that do not match their OpenAPI document:\n${drift.slice(0, 40).join('\n')}`);
+      // Every test file doubles as a secrets scan: nothing secret may have left sshid.
+      const leaks = findSecrets([...responses, ...logs]);
+      if (leaks.length > 0) throw new Error(`secrets leaked into responses or logs: ${JSON.stringify(leaks.slice(0, 5))}`);
     },
   };
   return testApp;
