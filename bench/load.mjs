@@ -5,7 +5,8 @@ import autocannon from 'autocannon';
 
 const spec = JSON.parse(process.argv[2]);
 const bodies = spec.bodiesFile ? JSON.parse(readFileSync(spec.bodiesFile, 'utf8')) : null;
-let next = 0;
+// Warm-up and measured runs start at different places, so no key is sent twice.
+let next = spec.offset ?? 0;
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,

@@ -25,6 +25,7 @@ const { IdentitiesService } = require('../dist/identities/identities.service.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sshid-bench-'));
@@ -113,7 +114,7 @@ async function main() {
   // Two sets: sshid and the baseline each need keys they have not stored yet.
   const bodiesFile = (set) => {
     const file = join(dataDir, `bodies-${set}.json`);
-    const bodies = Array.from({ length: 20000 }, (_, i) => JSON.stringify({ ssh_key: { name: `bench ${set} ${i}`, key: ed25519Line(`${set}-${i}`) } }));
+    const bodies = Array.from({ length: 40000 }, (_, i) => JSON.stringify({ ssh_key: { name: `bench ${set} ${i}`, key: ed25519Line(`${set}-${i}`) } }));
     writeFileSync(file, JSON.stringify(bodies));
     return file;
   };
@@ -128,10 +129,10 @@ async function main() {
     { name: 'Key create (Foreman POST)', sshid: { method: 'POST', path: `/api/users/${user.id}/ssh_keys`, auth: apiToken, bodiesFile: createBodies.sshid }, raw: { method: 'POST', path: '/create', bodiesFile: createBodies.raw } },
   ];
 
-  const measure = async (port, target) => {
+  const measure = async (port, target, duration = SECONDS, offset = 0) => {
     const headers = { 'content-type': 'application/json' };
     if (target.auth) headers.authorization = `Bearer ${target.auth}`;
-    const spec = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, method: target.method, path: target.path, headers, bodiesFile: target.bodiesFile };
+    const spec = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, method: target.method, path: target.path, headers, bodiesFile: target.bodiesFile, offset };
     // execFileSync would block this process, where the servers run: the load process is awaited asynchronously.
     const { execFile } = await import('node:child_process');
     const output = await new Promise((resolve, reject) =>
@@ -145,7 +146,10 @@ async function main() {
   const rows = [];
   for (const benchCase of cases.filter((c) => !only || c.name.startsWith(only))) {
     process.stderr.write(`measuring ${benchCase.name}…\n`);
+    // A short unmeasured run first, so both servers are measured warm (JIT-compiled, pools filled).
+    await measure(sshidPort, benchCase.sshid, WARMUP, 30000);
     const sshid = await measure(sshidPort, benchCase.sshid);
+    await measure(rawPort, benchCase.raw, WARMUP, 30000);
     const baseline = await measure(rawPort, benchCase.raw);
     const errors = sshid.non2xx + sshid.errors;
     rows.push({

@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GlobalExceptionFilter } from './common/dialect-exception.filter';
+import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthController } from './health/health.controller';
@@ -52,7 +53,10 @@ export class AppModule {
             },
           }, options.logStream ?? process.stdout],
         }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }],
+          storage: new FixedWindowThrottlerStorage(),
+        }),
         TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),
         SecretsModule,
         UsersModule,
