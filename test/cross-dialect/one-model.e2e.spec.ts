@@ -3,9 +3,8 @@ import { NextermModule } from '../../src/nexterm/nexterm.module';
 import { NorthflankModule } from '../../src/northflank/northflank.module';
 import { User } from '../../src/users/user.entity';
 import { keyFile, publicKey, sshKeygenFingerprints } from '../fixtures/keys';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, IDENTITY_AND_KEY_PERMISSIONS } from '../support/test-app';
 
-const ALL = ['identities.read', 'identities.create', 'identities.update', 'identities.delete', 'ssh_keys.view', 'ssh_keys.create', 'ssh_keys.delete'] as const;
 
 /** One user, one organization, one identity, one key: whichever dialect wrote it, the others see it. */
 describe('one domain model behind three dialects', () => {
@@ -18,7 +17,7 @@ describe('one domain model behind three dialects', () => {
     t = await startTestApp([ForemanModule, NorthflankModule, NextermModule]);
     alice = await t.createUser('alice');
     session = await t.sessionToken(alice);
-    token = await t.apiToken(alice, [...ALL]);
+    token = await t.apiToken(alice, IDENTITY_AND_KEY_PERMISSIONS);
   });
   afterAll(() => t.close());
 

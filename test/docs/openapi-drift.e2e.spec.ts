@@ -3,7 +3,7 @@ import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { freshEd25519PublicKey, keyFile, publicKey } from '../fixtures/keys';
 import { findDrift } from '../support/openapi-conformance';
-import { startTestApp, TestApp, TEST_PASSWORD } from '../support/test-app';
+import { startTestApp, TestApp, TEST_PASSWORD, IDENTITY_AND_KEY_PERMISSIONS } from '../support/test-app';
 
 /**
  * Real answers of every documented route against the dialect's own OpenAPI document (served by sshid itself), so the
@@ -20,7 +20,7 @@ describe('OpenAPI documents match the answers', () => {
     t = await startTestApp(DIALECT_MODULES, {}, { docs: true });
     alice = await t.createUser('alice');
     session = await t.sessionToken(alice);
-    token = await t.apiToken(alice, ['identities.read', 'identities.create', 'identities.update', 'identities.delete', 'ssh_keys.view', 'ssh_keys.create', 'ssh_keys.delete']);
+    token = await t.apiToken(alice, IDENTITY_AND_KEY_PERMISSIONS);
     for (const dialect of ['foreman', 'northflank', 'nexterm']) docs[dialect] = (await t.http().get(`/docs/${dialect}.json`).expect(200)).body;
   });
   afterAll(() => t.close());

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { keyFile, publicKey } from '../fixtures/keys';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, IDENTITY_AND_KEY_PERMISSIONS } from '../support/test-app';
 
 /**
  * Random and mutated input at every write and search route: never a 500, always the dialect's error shape
@@ -57,7 +57,7 @@ describe('bad input never breaks a route', () => {
     t = await startTestApp(DIALECT_MODULES);
     user = await t.createUser('fuzz');
     session = await t.sessionToken(user);
-    token = await t.apiToken(user, ['identities.read', 'identities.create', 'identities.update', 'identities.delete', 'ssh_keys.view', 'ssh_keys.create', 'ssh_keys.delete']);
+    token = await t.apiToken(user, IDENTITY_AND_KEY_PERMISSIONS);
     basic = `Bearer ${token}`;
     await t.http().post('/v1/integrations/ssh-identities').set('Authorization', basic).send({ name: 'fuzz target' }).expect(200);
     await t.http().put('/api/identities').set('Authorization', `Bearer ${session}`).send({ name: 'nexterm target', type: 'password', password: 'pw-target' }).expect(200);

@@ -1,7 +1,7 @@
 import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { freshEd25519PublicKey, publicKey } from '../fixtures/keys';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, IDENTITY_AND_KEY_PERMISSIONS } from '../support/test-app';
 
 describe('concurrent requests', () => {
   let t: TestApp;
@@ -12,7 +12,7 @@ describe('concurrent requests', () => {
   beforeAll(async () => {
     t = await startTestApp(DIALECT_MODULES);
     alice = await t.createUser('alice');
-    token = await t.apiToken(alice, ['identities.read', 'identities.create', 'identities.update', 'identities.delete', 'ssh_keys.view', 'ssh_keys.create', 'ssh_keys.delete']);
+    token = await t.apiToken(alice, IDENTITY_AND_KEY_PERMISSIONS);
     session = await t.sessionToken(alice);
   });
   afterAll(() => t.close());

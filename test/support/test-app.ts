@@ -40,6 +40,17 @@ export interface TestApp {
 
 export const TEST_PASSWORD = 'correct-horse-battery';
 
+/** Everything a token can do with identities and keys (not user management). */
+export const IDENTITY_AND_KEY_PERMISSIONS: Permission[] = [
+  'identities.read',
+  'identities.create',
+  'identities.update',
+  'identities.delete',
+  'ssh_keys.view',
+  'ssh_keys.create',
+  'ssh_keys.delete',
+];
+
 /**
  * Starts sshid on its own fresh database (on the run's embedded PostgreSQL, or DATABASE_URL's server), with the
  * given dialect modules mounted.
