@@ -7,6 +7,7 @@ import {
   auditLogSchema,
   invitationListSchema,
   memberListSchema,
+  memberPermissionsSchema,
   nextermErrorSchema,
   organizationListSchema,
   organizationSchema,
@@ -15,6 +16,8 @@ import {
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
+import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersService } from '../users/users.service';
@@ -37,9 +40,33 @@ function presentOrganization(organization: Organization) {
   };
 }
 
+function memberId(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw)) throw new ValidationError([{ field: 'accountId', code: 'invalid', message: 'Invalid member account ID' }]);
+  return Number(raw);
+}
+
 function organizationId(raw: string): number {
   if (!/^\d{1,9}$/.test(raw)) throw new ValidationError([{ field: 'id', code: 'invalid', message: 'Invalid organization ID' }]);
   return Number(raw);
+}
+
+/** Nexterm's names for the organization permissions sshid knows. */
+const NEXTERM_ORGANIZATION_PERMISSIONS: Record<OrganizationPermission, string> = {
+  'identities.manage': 'identities.manage',
+  'members.manage': 'org.members.manage',
+  'audit.view': 'org.audit.view',
+};
+const nextermPermission = (permission: OrganizationPermission) => NEXTERM_ORGANIZATION_PERMISSIONS[permission];
+
+function presentMemberPermissions(membership: Membership) {
+  const owner = membership.role === 'owner';
+  const granted = ORGANIZATION_PERMISSIONS.filter((p) => owner || membership.permissions.includes(p));
+  return {
+    catalog: ORGANIZATION_PERMISSIONS.map(nextermPermission),
+    overrides: Object.fromEntries(membership.permissions.map((p) => [nextermPermission(p as OrganizationPermission), 'allow'])),
+    effective: granted.map(nextermPermission),
+    inherited: owner ? ORGANIZATION_PERMISSIONS.map(nextermPermission) : [],
+  };
 }
 
 /** Organization administration is for people signed in, not for API tokens (whose permissions cover identities and keys). */
@@ -75,7 +102,7 @@ export class NextermOrganizationsController {
     return (await this.organizations.listForMember(principal)).map((access) => ({
       ...presentOrganization(access.organization),
       isOwner: access.isOwner,
-      permissions: access.permissions.map((p) => (p === 'members.manage' ? 'org.members.manage' : p === 'audit.view' ? 'org.audit.view' : p)),
+      permissions: access.permissions.map(nextermPermission),
     }));
   }
 
@@ -138,6 +165,38 @@ export class NextermOrganizationsController {
     }));
   }
 
+  @Get(at(':id/members/:accountId/permissions'))
+  @ApiOkResponse({ schema: memberPermissionsSchema })
+  async getMemberPermissions(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
+    requireSession(principal);
+    return presentMemberPermissions(await this.organizations.memberPermissions(principal, organizationId(raw), memberId(rawAccount)));
+  }
+
+  /** `{permissions: {"identities.manage": "allow" | "deny" | "neutral"}}`; anything not allowed is not granted. */
+  @Put(at(':id/members/:accountId/permissions'))
+  @ApiOkResponse({ schema: memberPermissionsSchema })
+  async setMemberPermissions(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string, @Body() body: unknown) {
+    requireSession(principal);
+    const id = organizationId(raw);
+    const accountId = memberId(rawAccount);
+    const changes = (body as { permissions?: unknown } | null)?.permissions;
+    if (!changes || typeof changes !== 'object' || Array.isArray(changes)) {
+      throw new ValidationError([{ field: 'permissions', code: 'required', message: 'permissions is required' }]);
+    }
+    const byNexterm = new Map(ORGANIZATION_PERMISSIONS.map((p) => [nextermPermission(p), p]));
+    const current = new Set((await this.organizations.memberPermissions(principal, id, accountId)).permissions);
+    for (const [name, value] of Object.entries(changes)) {
+      const permission = byNexterm.get(name);
+      if (!permission) throw new ValidationError([{ field: `permissions.${name}`, code: 'unknown', message: `permissions.${name} is not allowed` }]);
+      if (!['allow', 'deny', 'neutral'].includes(value as string)) {
+        throw new ValidationError([{ field: `permissions.${name}`, code: 'enum', message: `permissions.${name} must be one of [allow, deny, neutral]` }]);
+      }
+      if (value === 'allow') current.add(permission);
+      else current.delete(permission);
+    }
+    return presentMemberPermissions(await this.organizations.setMemberPermissions(principal, id, accountId, [...current] as OrganizationPermission[]));
+  }
+
   @Post(at(':id/invite'))
   @HttpCode(200)
   @ApiOkResponse({ schema: successSchema })
@@ -155,8 +214,7 @@ export class NextermOrganizationsController {
   @ApiOkResponse({ schema: successSchema })
   async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
     requireSession(principal);
-    if (!/^\d{1,9}$/.test(rawAccount)) throw new ValidationError([{ field: 'accountId', code: 'invalid', message: 'Invalid member account ID' }]);
-    await this.organizations.removeMember(principal, organizationId(raw), Number(rawAccount));
+    await this.organizations.removeMember(principal, organizationId(raw), memberId(rawAccount));
     return { success: true, message: 'Member removed successfully' };
   }
 

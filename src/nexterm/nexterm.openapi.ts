@@ -83,3 +83,9 @@ export const auditLogSchema = closedObject({
   total: int,
   filters: { type: 'object' },
 });
+export const memberPermissionsSchema = closedObject({
+  catalog: arrayOf(str),
+  overrides: { type: 'object', additionalProperties: { type: 'string', enum: ['allow'] } },
+  effective: arrayOf(str),
+  inherited: arrayOf(str),
+});

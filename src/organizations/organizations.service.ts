@@ -187,10 +187,18 @@ export class OrganizationsService {
     await this.memberships.delete({ organizationId, userId: principal.user.id });
   }
 
-  async setMemberPermissions(principal: Principal, organizationId: number, userId: number, permissions: OrganizationPermission[]): Promise<void> {
+  /** A member's own grants (owners hold every permission without grants); needs `members.manage`. */
+  async memberPermissions(principal: Principal, organizationId: number, userId: number): Promise<Membership> {
     await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to manage members of this organization");
-    const result = await this.memberships.update({ organizationId, userId }, { permissions });
-    if (!result.affected) throw new NotFoundError('member', userId);
+    const membership = await this.memberships.findOne({ where: { organizationId, userId } });
+    if (!membership) throw new NotFoundError('member', userId);
+    return membership;
+  }
+
+  async setMemberPermissions(principal: Principal, organizationId: number, userId: number, permissions: OrganizationPermission[]): Promise<Membership> {
+    const membership = await this.memberPermissions(principal, organizationId, userId);
+    await this.memberships.update({ organizationId, userId }, { permissions: [...new Set(permissions)].sort() });
+    return { ...membership, permissions: [...new Set(permissions)].sort() } as Membership;
   }
 
   private describeAccess(principal: Principal, organization: Organization, membership: Membership | null): OrganizationAccess {

@@ -113,6 +113,11 @@ const ROWS: Row[] = [
   row('PATCH /api/organizations/:id', async (w) => ({ path: `/api/organizations/${w.X.id}`, body: { description: 'changed' } }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/organizations/:id', async (w, t) => ({ path: `/api/organizations/${(await scratchOrganization(t, w)).id}` }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
   row('GET /api/organizations/:id/members', async (w) => ({ path: `/api/organizations/${w.X.id}/members` }), X_READ.map((o, i) => (ACTORS[i] === 'A_keys' ? 'ok' : o))),
+  row('GET /api/organizations/:id/members/:accountId/permissions', async (w) => ({ path: `/api/organizations/${w.X.id}/members/${w.users.Bp.id}/permissions` }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
+  row('PUT /api/organizations/:id/members/:accountId/permissions', async (w, t) => ({
+    path: `/api/organizations/${(await scratchOrganization(t, w)).id}/members/${w.users.Bp.id}/permissions`,
+    body: { permissions: { 'identities.manage': 'allow' } },
+  }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
   row('POST /api/organizations/:id/invite', async (w, t) => ({ path: `/api/organizations/${(await scratchOrganization(t, w)).id}/invite`, body: { username: 'outsider' } }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/organizations/:id/members/:accountId', async (w, t) => ({ path: `/api/organizations/${(await scratchOrganization(t, w)).id}/members/${w.users.Bp.id}` }), ['ok', 403, 403, 403, 'ok', 403, 403, 403]),
   row('POST /api/organizations/:id/leave', async (w, t) => ({ path: `/api/organizations/${(await scratchOrganization(t, w)).id}/leave` }), [403, 'ok', 'ok', 404, 404, 403, 403, 403]),

@@ -227,6 +227,21 @@ describe('Nexterm dialect', () => {
       expect(denied.body).toEqual({ code: 403, message: "You don't have permission to manage this organization's identities" });
     });
 
+    it('lets the owner grant identities.manage to a member, who may then manage organization identities', async () => {
+      const carolId = (await call('get', '/api/accounts/me', carolToken)).body.id;
+      const before = await call('get', `/api/organizations/${orgId}/members/${carolId}/permissions`, bobToken);
+      expect(before.body).toEqual({ catalog: ['identities.manage', 'org.members.manage', 'org.audit.view'], overrides: {}, effective: [], inherited: [] });
+      expect((await call('get', `/api/organizations/${orgId}/members/${carolId}/permissions`, carolToken)).status).toBe(403);
+      const bad = await call('put', `/api/organizations/${orgId}/members/${carolId}/permissions`, bobToken, { permissions: { 'identities.manage': 'maybe' } });
+      expect(bad.body).toEqual({ code: 400, message: 'permissions.identities.manage must be one of [allow, deny, neutral]' });
+      const granted = await call('put', `/api/organizations/${orgId}/members/${carolId}/permissions`, bobToken, { permissions: { 'identities.manage': 'allow' } });
+      expect(granted.body).toMatchObject({ overrides: { 'identities.manage': 'allow' }, effective: ['identities.manage'] });
+      const shared = (await call('get', '/api/identities/list', carolToken)).body.find((i: { name: string }) => i.name === 'Shared Deploy');
+      expect((await call('patch', `/api/identities/${shared.id}`, carolToken, { name: 'Shared Deploy' })).status).toBe(200);
+      await call('put', `/api/organizations/${orgId}/members/${carolId}/permissions`, bobToken, { permissions: { 'identities.manage': 'neutral' } });
+      expect((await call('patch', `/api/identities/${shared.id}`, carolToken, { name: 'Shared Deploy' })).status).toBe(403);
+    });
+
     it("refuses a non-member's access to the organization", async () => {
       const response = await call('get', `/api/organizations/${orgId}`, adminToken.length ? await t.sessionToken(await t.createUser('outsider')) : '');
       expect(response.status).toBe(403);
