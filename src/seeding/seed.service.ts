@@ -42,16 +42,11 @@ export class SeedService {
     const { document, violations } = readSeedDocument(raw, this.keys);
     if (violations.length > 0) throw new ValidationError(violations);
     progress(`checked ${document.users.length} users, ${document.organizations.length} organizations, ${document.identities.length} identities`);
-    const passwords = new Map(
-      await Promise.all(
-        document.users.filter((u) => u.password).map(async (u) => [u.login.toLowerCase(), await passwordHasher.hash(u.password as string)] as const),
-      ),
-    );
     return this.dataSource.transaction(async (tx) => {
       // One seed at a time: concurrent runs of the same file would otherwise both see rows missing.
       await tx.query('SELECT pg_advisory_xact_lock(7002)');
       const changes: SeedChanges = { usersCreated: 0, keysAdded: 0, organizationsCreated: 0, membershipsChanged: 0, identitiesCreated: 0, identitiesUpdated: 0 };
-      const userIds = await this.applyUsers(tx, document, passwords, changes, progress);
+      const userIds = await this.applyUsers(tx, document, changes, progress);
       const organizationIds = await this.applyOrganizations(tx, document, userIds, changes);
       await this.applyIdentities(tx, document, userIds, organizationIds, changes, progress);
       const total = Object.values(changes).reduce((sum, n) => sum + n, 0);
@@ -59,14 +54,16 @@ export class SeedService {
     });
   }
 
-  private async applyUsers(tx: EntityManager, document: SeedDocument, passwords: Map<string, string>, changes: SeedChanges, progress: (m: string) => void) {
+  private async applyUsers(tx: EntityManager, document: SeedDocument, changes: SeedChanges, progress: (m: string) => void) {
     const logins = document.users.map((u) => u.login.toLowerCase());
     const existing = await this.userIdsByLogin(tx, logins);
     const toCreate = document.users.filter((u) => !existing.has(u.login.toLowerCase()));
-    for (const user of toCreate) {
+    // Only new users get a password (hashing is the slow part of a seed), and the hashes run in parallel.
+    const passwords = await Promise.all(toCreate.map((u) => (u.password ? passwordHasher.hash(u.password) : Promise.resolve(null))));
+    for (const [index, user] of toCreate.entries()) {
       const [row] = await tx.query(
         `INSERT INTO users (login, email, first_name, last_name, password_hash, is_admin) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [user.login, user.email, user.firstName, user.lastName, passwords.get(user.login.toLowerCase()) ?? null, user.admin],
+        [user.login, user.email, user.firstName, user.lastName, passwords[index], user.admin],
       );
       existing.set(user.login.toLowerCase(), row.id);
     }
