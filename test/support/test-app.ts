@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service';
-import { Permission } from '../../src/auth/permissions';
+import { Permission, PERMISSIONS } from '../../src/auth/permissions';
 import { Principal } from '../../src/auth/principal';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
@@ -41,15 +41,7 @@ export interface TestApp {
 export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** Everything a token can do with identities and keys (not user management). */
-export const IDENTITY_AND_KEY_PERMISSIONS: Permission[] = [
-  'identities.read',
-  'identities.create',
-  'identities.update',
-  'identities.delete',
-  'ssh_keys.view',
-  'ssh_keys.create',
-  'ssh_keys.delete',
-];
+export const IDENTITY_AND_KEY_PERMISSIONS: Permission[] = PERMISSIONS.filter((p) => !p.startsWith('users.'));
 
 /**
  * Starts sshid on its own fresh database (on the run's embedded PostgreSQL, or DATABASE_URL's server), with the
