@@ -69,6 +69,26 @@ const listing = [
   param('per_page', 'string', 'Number of results per page to return, \'all\' to return all results', false, 'Must match regular expression <code>/\\A([1-9]\\d*|all)\\Z$/</code>.'),
 ];
 
+/**
+ * Resources hammer-cli-foreman looks up while it loads its Foreman module, before running any command: the
+ * associations of `lib/hammer_cli_foreman/associating_commands.rb` (one missing resource stops the whole module with
+ * "Resource 'hostgroups' does not exist in the API") and `common_parameter.rb`'s resource. sshid serves none of their
+ * routes, so they are listed with no methods: hammer loads, and a call to any of them stays Foreman's 404.
+ */
+export const HAMMER_LOAD_TIME_RESOURCES = [
+  'hostgroups', 'domains', 'media', 'subnets', 'compute_resources', 'smart_proxies', 'users', 'usergroups',
+  'provisioning_templates', 'organizations', 'operatingsystems', 'architectures', 'ptables', 'roles', 'locations',
+  'common_parameters',
+] as const;
+
+const NAMES: Record<string, string> = { media: 'Media', ptables: 'Ptables', usergroups: 'Usergroups' };
+const unserved = Object.fromEntries(
+  HAMMER_LOAD_TIME_RESOURCES.filter((id) => id !== 'users').map((id) => [
+    id,
+    resource(id, NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1), []),
+  ]),
+);
+
 /** The apipie document hammer and apipie-bindings load to learn the ssh_keys and users resources. */
 export const APIDOC = {
   docs: {
@@ -78,6 +98,7 @@ export const APIDOC = {
     doc_url: '../apidoc/v2',
     api_url: '/api',
     resources: {
+      ...unserved,
       ssh_keys: resource('ssh_keys', 'Ssh_keys', [
         method('ssh_keys', 'index', 'GET', '/api/users/:user_id/ssh_keys', 'List all SSH keys for a user',
           [...taxonomy, param('user_id', 'string', 'ID of the user', true), ...listing],

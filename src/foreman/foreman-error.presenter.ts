@@ -3,6 +3,15 @@ import { FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
 import { DialectPresenterRegistry, sendDialectError } from '../common/dialect-exception.filter';
 import { DialectErrorPresenter, ErrorResponse, TransportError } from '../common/error-responder';
+import { HAMMER_LOAD_TIME_RESOURCES } from './apidoc';
+
+/**
+ * Foreman resources hammer knows of but sshid does not serve: their routes answer Foreman's 404. `/api/users` and
+ * `/api/organizations` are shared with Nexterm, which keeps its own errors there.
+ */
+const UNSERVED_RESOURCE = new RegExp(
+  `^/api(/v2)?/(${HAMMER_LOAD_TIME_RESOURCES.filter((r) => r !== 'users' && r !== 'organizations').join('|')})(/|$)`,
+);
 
 /** Foreman's names for the domain's permissions. */
 export const FOREMAN_PERMISSION_NAMES: Record<string, string> = {
@@ -33,6 +42,7 @@ export const foremanErrorPresenter: DialectErrorPresenter = {
   owns(path, method) {
     if (path.startsWith('/apidoc') || /^\/api(\/v2)?\/status$/.test(path)) return true;
     if (/^\/api(\/v2)?\/users\/[^/]+\/ssh_keys(\/|$)/.test(path)) return true;
+    if (UNSERVED_RESOURCE.test(path)) return true;
     // Nexterm manages accounts under /api/users too (list, PUT, PATCH, DELETE); Foreman only reads users.
     return method === 'GET' && /^\/api(\/v2)?\/users(\/[^/]+)?$/.test(path) && path !== '/api/users/list';
   },
@@ -54,6 +64,11 @@ export const foremanErrorPresenter: DialectErrorPresenter = {
       });
     }
     if (error instanceof NotFoundError) {
+      // Taxonomies (organization_id, location_id) have their own wording.
+      if (error.resource === 'organization' || error.resource === 'location') {
+        const taxonomy = error.resource === 'organization' ? 'Organization' : 'Location';
+        return wrapped(404, { message: `${taxonomy} with id ${error.lookup} not found` });
+      }
       // Foreman answers 422 when the parent user of a nested resource is missing.
       if (error.resource === 'user' && path.includes('/ssh_keys')) {
         return wrapped(422, { message: `Couldn't find User with 'id'=${error.lookup}` });

@@ -7,6 +7,7 @@ import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { PublicKeysService } from '../keys/public-keys.service';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
+import { ForemanTaxonomyInterceptor } from './foreman-taxonomy.interceptor';
 import { ForemanHeadersInterceptor } from './foreman-headers.interceptor';
 import { parseForemanPaging, parseUserRef, sshKeyAttributes } from './foreman-params';
 import { parseForemanOrder, parseForemanSearch } from './scoped-search';
@@ -21,15 +22,18 @@ interface IndexQuery {
 
 @Controller(['api/users/:user_id/ssh_keys', 'api/v2/users/:user_id/ssh_keys'])
 @UseFilters(ForemanExceptionFilter)
-@UseInterceptors(ForemanHeadersInterceptor)
+@UseInterceptors(ForemanHeadersInterceptor, ForemanTaxonomyInterceptor)
 @ApiTags('ssh_keys')
 @ApiBasicAuth()
 @ApiBearerAuth()
 @ApiParam({ name: 'user_id', description: 'ID of the user (`5` or `5-login`)', schema: { type: 'string' } })
+@ApiQuery({ name: 'organization_id', required: false, description: 'Scope to this organization (404 when unknown; the user must be a member)' })
+@ApiQuery({ name: 'location_id', required: false, description: 'sshid keeps no locations: any value answers 404' })
 @ApiErrors(foremanErrorSchema, {
   413: 'Body too large',
   401: 'Unable to authenticate user',
   403: 'Access denied (missing permission)',
+  404: 'Organization or location not found, or the resource not found',
   422: "Couldn't find User",
   503: 'Database unavailable',
 })

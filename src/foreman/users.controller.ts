@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { ApiErrors, closedObject, int, str } from '../docs/schema-helpers';
@@ -8,6 +8,7 @@ import { UsersService } from '../users/users.service';
 import { User } from '../users/user.entity';
 import { APIDOC, APIPIE_CHECKSUM } from './apidoc';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
+import { ForemanTaxonomyInterceptor, ForemanTaxonomyRequest } from './foreman-taxonomy.interceptor';
 import { FOREMAN_VERSION, ForemanHeadersInterceptor } from './foreman-headers.interceptor';
 import { FOREMAN_DEFAULT_PER_PAGE, parseUserRef } from './foreman-params';
 import { searchError } from './scoped-search';
@@ -37,11 +38,13 @@ function loginFromSearch(search: string | undefined): string | undefined {
 
 @Controller()
 @UseFilters(ForemanExceptionFilter)
-@UseInterceptors(ForemanHeadersInterceptor)
+@UseInterceptors(ForemanHeadersInterceptor, ForemanTaxonomyInterceptor)
 @ApiTags('users')
 @ApiBasicAuth()
 @ApiBearerAuth()
-@ApiErrors(foremanErrorSchema, { 401: 'Unable to authenticate user' })
+@ApiErrors(foremanErrorSchema, { 401: 'Unable to authenticate user', 404: 'Organization or location not found' })
+@ApiQuery({ name: 'organization_id', required: false, description: 'Scope to this organization (404 when unknown)' })
+@ApiQuery({ name: 'location_id', required: false, description: 'sshid keeps no locations: any value answers 404' })
 export class ForemanUsersController {
   constructor(private readonly users: UsersService) {}
 
@@ -50,8 +53,8 @@ export class ForemanUsersController {
   @ApiQuery({ name: 'search', required: false, example: 'login = "alice"' })
   @ApiOkResponse({ schema: foremanUserIndexSchema })
   @ApiErrors(foremanErrorSchema, { 400: 'Unsupported search' })
-  async index(@CurrentPrincipal() principal: Principal, @Query('search') search?: string) {
-    const users = await this.users.listVisible(principal, { login: loginFromSearch(search) });
+  async index(@CurrentPrincipal() principal: Principal, @Req() request: ForemanTaxonomyRequest, @Query('search') search?: string) {
+    const users = await this.users.listVisible(principal, { login: loginFromSearch(search), organizationId: request.foremanOrganizationId });
     return {
       total: users.length,
       subtotal: users.length,

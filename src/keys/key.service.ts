@@ -159,7 +159,9 @@ export class KeyService {
       openssh: comment ? `${typeWord} ${data} ${comment}` : `${typeWord} ${data}`,
       comment,
       bits,
-      foremanLength: significantBytes(fields[fields.length - 1]) * 8,
+      // A security key's blob ends with its application string ("ssh:"); the key material sits just before it,
+      // so an sk-* key reports the length of its plain sibling (sk-ssh-ed25519 256, sk-ecdsa nistp256 520).
+      foremanLength: significantBytes(fields[fields.length - (SECURITY_KEY_TYPES.has(typeWord) ? 2 : 1)]) * 8,
       fingerprintSha256: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`,
       fingerprintMd5: `MD5:${createHash('md5')
         .update(blob)

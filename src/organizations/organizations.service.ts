@@ -71,6 +71,10 @@ export class OrganizationsService {
     return this.organizations.findOne({ where: { id } });
   }
 
+  async isActiveMember(organizationId: number, userId: number): Promise<boolean> {
+    return (await this.memberships.count({ where: { organizationId, userId, status: 'active' } })) > 0;
+  }
+
   /** Organizations where the caller is an active member, with what they may do in each. */
   async listForMember(principal: Principal): Promise<OrganizationAccess[]> {
     const rows = await this.memberships.find({

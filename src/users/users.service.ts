@@ -118,10 +118,17 @@ export class UsersService {
     return this.users.find({ order: { id: 'ASC' } });
   }
 
-  async listVisible(principal: Principal, filter: { login?: string } = {}): Promise<User[]> {
+  /** Users the caller may see; `organizationId` keeps only that organization's active members. */
+  async listVisible(principal: Principal, filter: { login?: string; organizationId?: number } = {}): Promise<User[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC');
     if (!userHolds(principal, 'users.view')) query.andWhere('u.id = :self', { self: principal.user.id });
     if (filter.login !== undefined) query.andWhere('lower(u.login) = lower(:login)', { login: filter.login });
+    if (filter.organizationId !== undefined) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM organization_members m WHERE m.user_id = u.id AND m.organization_id = :organizationId AND m.status = 'active')`,
+        { organizationId: filter.organizationId },
+      );
+    }
     return query.getMany();
   }
 

@@ -61,6 +61,9 @@ describe('KeyService.parsePublicKey', () => {
     ['ecdsa384', 776],
     ['ecdsa521', 1064],
     ['ed25519', 256],
+    // FIDO keys report what their plain sibling reports, not the length of their application string.
+    ['sk-ed25519', 256],
+    ['sk-ecdsa256', 520],
   ])('reports Foreman 3.x length for %s as %d', (name, length) => {
     expect(keys.parsePublicKey(publicKey(name)).foremanLength).toBe(length);
   });
