@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ForemanModule } from '../foreman/foreman.module';
 import { NextermModule } from '../nexterm/nexterm.module';
 import { NorthflankModule } from '../northflank/northflank.module';
+import { SshidModule } from '../sshid/sshid.module';
 
 const DIALECTS = [
   {
@@ -25,6 +26,13 @@ const DIALECTS = [
     title: 'sshid — Nexterm identities, accounts and organizations',
     description: "Nexterm's `/api/identities`, `/api/auth`, `/api/organizations` routes (and the documented singular paths).",
     auth: (builder: DocumentBuilder) => builder.addBearerAuth({ type: 'http', scheme: 'bearer', description: 'session token from /api/auth/login' }),
+  },
+  {
+    name: 'sshid',
+    module: SshidModule,
+    title: "sshid — sshid's own API",
+    description: 'Login, API tokens, bulk import and the identity restriction match, under `/api/sshid/v1`.',
+    auth: (builder: DocumentBuilder) => builder.addBearerAuth(),
   },
 ] as const;
 

@@ -142,6 +142,7 @@ export class IdentitiesService {
             this.requireScope(principal, 'identities.create');
             return { identity: await this.insert(tx, principal, owner, slug, input, prepared), created: true };
           }
+          // Replace semantics: every field the body omits is reset, listed keys included.
           const replacement: IdentityInput = {
             description: null,
             username: null,
@@ -149,7 +150,7 @@ export class IdentitiesService {
             restrictions: DEFAULT_RESTRICTIONS,
             ...input,
           };
-          return { identity: await this.applyUpdate(tx, principal, existing, replacement, prepared), created: false };
+          return { identity: await this.applyUpdate(tx, principal, existing, replacement, this.prepare(replacement, existing)), created: false };
         });
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error)) continue;

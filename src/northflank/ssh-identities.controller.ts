@@ -2,12 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { ApiErrors } from '../docs/schema-helpers';
-import { emptyEnvelope, identityEnvelope, identityListEnvelope, matchEnvelope, northflankErrorSchema } from './northflank.openapi';
+import { emptyEnvelope, identityEnvelope, identityListEnvelope, northflankErrorSchema } from './northflank.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ValidationError } from '../common/domain-errors';
 import { IdentitiesService, identitySlug, IdentityInput } from '../identities/identities.service';
-import { KeyService } from '../keys/key.service';
 import { NorthflankExceptionFilter } from './northflank-error.presenter';
 import { encodeCursor, parseIdentityId, parseListQuery, scopeFor } from './northflank-query';
 import { CreateSshIdentityDto, UpdateSshIdentityDto } from './ssh-identity.dto';
@@ -15,7 +14,6 @@ import { presentSshIdentity } from './ssh-identity.presenter';
 
 const COLLECTION = ['v1/integrations/ssh-identities', 'v1/teams/:teamId/integrations/ssh-identities'];
 const ITEM = COLLECTION.map((path) => `${path}/:identityId`);
-const MATCH = COLLECTION.map((path) => `${path}/match`);
 
 function toInput(dto: UpdateSshIdentityDto & { name?: string }): IdentityInput {
   const input: IdentityInput = {};
@@ -33,10 +31,7 @@ function toInput(dto: UpdateSshIdentityDto & { name?: string }): IdentityInput {
 @ApiBearerAuth()
 @ApiErrors(northflankErrorSchema, { 413: 'Body too large', 400: 'Validation failed', 401: 'Unauthorized', 403: 'Insufficient permissions or not a member of the team', 429: 'Rate limit exceeded', 503: 'Unavailable' })
 export class NorthflankSshIdentitiesController {
-  constructor(
-    private readonly identities: IdentitiesService,
-    private readonly keys: KeyService,
-  ) {}
+  constructor(private readonly identities: IdentitiesService) {}
 
   @Get(COLLECTION)
   @RequirePermission('identities.read')
@@ -81,29 +76,6 @@ export class NorthflankSshIdentitiesController {
     return { data: presentSshIdentity(identity) };
   }
 
-  /** Which identities of the scope hold this key and may reach a target in `project` with `tags`. */
-  @Get(MATCH)
-  @RequirePermission('identities.read')
-  @ApiOperation({ summary: 'Identities holding a key that may reach a target in a project with tags' })
-  @ApiQuery({ name: 'fingerprint', required: true, example: 'SHA256:uTkIfMjnVag6YUACfdLOWkcoTVgaz+LObgFpmXyf568' })
-  @ApiQuery({ name: 'project', required: false })
-  @ApiQuery({ name: 'tags', required: false, description: 'comma-separated' })
-  @ApiOkResponse({ schema: matchEnvelope })
-  async match(
-    @CurrentPrincipal() principal: Principal,
-    @Param('teamId') teamId: string | undefined,
-    @Query() query: { fingerprint?: string; project?: string; tags?: string | string[] },
-  ) {
-    const fingerprint = typeof query.fingerprint === 'string' ? this.keys.normaliseFingerprint(query.fingerprint) : null;
-    if (!fingerprint) {
-      throw new ValidationError([{ field: 'fingerprint', code: 'invalid', message: 'fingerprint must be a SHA256 fingerprint (SHA256:… or base64)' }]);
-    }
-    const tags = (Array.isArray(query.tags) ? query.tags : query.tags ? [query.tags] : []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-    const project = typeof query.project === 'string' && query.project !== '' ? query.project : undefined;
-    const identities = await this.identities.match(principal, scopeFor(principal, teamId), fingerprint, { project, tags });
-    return { data: { identities: identities.map(presentSshIdentity) } };
-  }
-
   @Get(ITEM)
   @RequirePermission('identities.read')
   @ApiOperation({ summary: 'Views SSH identity data including public keys' })
@@ -116,7 +88,10 @@ export class NorthflankSshIdentitiesController {
 
   @Put(ITEM)
   @RequirePermission('identities.update')
-  @ApiOperation({ summary: 'Creates or updates SSH identity data' })
+  @ApiOperation({
+    summary: 'Creates or updates SSH identity data',
+    description: 'Replaces the whole identity: every field the body omits (description, sshPublicKeys, restrictions) is reset to its default. Creating through PUT needs the Create permission as well as Update.',
+  })
   @ApiParam({ name: 'identityId', schema: { type: 'string' } })
   @ApiBody({ type: CreateSshIdentityDto })
   @ApiOkResponse({ schema: identityEnvelope })

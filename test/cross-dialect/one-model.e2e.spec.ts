@@ -1,3 +1,4 @@
+import { SshidModule } from '../../src/sshid/sshid.module';
 import { ForemanModule } from '../../src/foreman/foreman.module';
 import { NextermModule } from '../../src/nexterm/nexterm.module';
 import { NorthflankModule } from '../../src/northflank/northflank.module';
@@ -14,7 +15,7 @@ describe('one domain model behind three dialects', () => {
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp([ForemanModule, NorthflankModule, NextermModule]);
+    t = await startTestApp([ForemanModule, NorthflankModule, NextermModule, SshidModule]);
     alice = await t.createUser('alice');
     session = await t.sessionToken(alice);
     token = await t.apiToken(alice, IDENTITY_AND_KEY_PERMISSIONS);
@@ -32,9 +33,9 @@ describe('one domain model behind three dialects', () => {
     expect(identity.body.data.sshPublicKeys[0].key).toBe(publicKey('ecdsa521'));
     const [row] = await t.dataSource.query('SELECT fingerprint_sha256 FROM public_keys WHERE identity_id = $1', [created.body.id]);
     expect(row.fingerprint_sha256).toBe(sshKeygenFingerprints.ecdsa521.sha256);
-    const match = await t.http().get(`/v1/integrations/ssh-identities/match?fingerprint=${encodeURIComponent(sshKeygenFingerprints.ecdsa521.sha256)}`)
+    const match = await t.http().get(`/api/sshid/v1/identities/match?fingerprint=${encodeURIComponent(sshKeygenFingerprints.ecdsa521.sha256)}`)
       .set('Authorization', bearer(token)).expect(200);
-    expect(match.body.data.identities.map((i: { id: string }) => i.id)).toEqual(['web-servers']);
+    expect(match.body.identities.map((i: { id: string }) => i.id)).toEqual(['web-servers']);
   });
 
   it('lists a Northflank identity in Nexterm, and a Nexterm rename shows in Northflank', async () => {

@@ -83,7 +83,6 @@ const ROWS: Row[] = [
   // ---- Northflank, account path (the caller's own scope, or the bound team) ----
   row('GET /v1/integrations/ssh-identities', async (w) => ({ path: nf(w) }), OWN_SCOPE_READ),
   row('POST /v1/integrations/ssh-identities', async (w) => ({ path: nf(w), body: { name: fresh('posted') } }), OWN_SCOPE_CREATE),
-  row('GET /v1/integrations/ssh-identities/match', async (w) => ({ path: `${nf(w)}/match?fingerprint=SHA256:${'A'.repeat(43)}` }), OWN_SCOPE_READ),
   row('GET /v1/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w)}/${(await personalIdentity(t, w.users.A)).slug}` }), A_PERSONAL_READ),
   row('PATCH /v1/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w)}/${(await personalIdentity(t, w.users.A)).slug}`, body: { description: 'patched' } }), A_PERSONAL_WRITE),
   row('DELETE /v1/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w)}/${(await personalIdentity(t, w.users.A)).slug}` }), A_PERSONAL_WRITE),
@@ -93,7 +92,6 @@ const ROWS: Row[] = [
   // ---- Northflank, team paths ----
   row('GET /v1/teams/:teamId/integrations/ssh-identities', async (w) => ({ path: nf(w, 'X') }), X_READ),
   row('POST /v1/teams/:teamId/integrations/ssh-identities', async (w) => ({ path: nf(w, 'Y'), body: { name: fresh('team post') } }), Y_WRITE),
-  row('GET /v1/teams/:teamId/integrations/ssh-identities/match', async (w) => ({ path: `${nf(w, 'Y')}/match?fingerprint=SHA256:${'A'.repeat(43)}` }), Y_READ),
   row('GET /v1/teams/:teamId/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w, 'X')}/${(await orgIdentity(t, w.users.A, w.X.id)).slug}` }), X_READ),
   row('PUT /v1/teams/:teamId/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w, 'X')}/${(await orgIdentity(t, w.users.A, w.X.id)).slug}`, body: { name: 'replaced by put' } }), X_WRITE),
   row('PATCH /v1/teams/:teamId/integrations/ssh-identities/:identityId', async (w, t) => ({ path: `${nf(w, 'Y')}/${(await orgIdentity(t, w.users.Bm, w.Y.id)).slug}`, body: { description: 'patched' } }), Y_WRITE),
@@ -136,6 +134,8 @@ const ROWS: Row[] = [
   }, ['ok', 404, 404, 404, 404, 'ok', 'ok', 'ok']),
 
   // ---- sshid's own API ----
+  row('GET /api/sshid/v1/identities/match', async () => ({ path: `/api/sshid/v1/identities/match?fingerprint=SHA256:${'A'.repeat(43)}` }), OWN_SCOPE_READ),
+  row('GET /api/sshid/v1/identities/match?team=', async (w) => ({ path: `/api/sshid/v1/identities/match?fingerprint=SHA256:${'A'.repeat(43)}&team=${w.Y.slug}` }), Y_READ),
   row('POST /api/sshid/v1/import', async () => ({ path: '/api/sshid/v1/import', body: { users: [{ login: `seeded${++serial}` }] } }), ADMIN_ONLY),
   row('POST /api/sshid/v1/tokens', async (w) => ({ path: '/api/sshid/v1/tokens', body: { name: 'matrix', permissions: ['identities.read'], team: w.Y.slug } }), [403, 'ok', 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/sshid/v1/tokens/:id', async (w, t) => {
@@ -166,6 +166,7 @@ const SELF_OR_PUBLIC = [
   'GET /apidoc/v2.en.json',
   'POST /api/sshid/v1/auth/login',
   'GET /api/sshid/v1/tokens',
+  'GET /v1/login',
 ];
 
 /** Other spellings of the same routes (Foreman's /api/v2, Nexterm's documented singular paths). */

@@ -85,6 +85,31 @@ describe('Northflank dialect: ssh-identities', () => {
     });
   });
 
+  describe('ids sshid once used for itself', () => {
+    it('an identity named "Match" is reachable at /match (sshid\'s match moved to /api/sshid/v1)', async () => {
+      await as(aliceToken).post(ACCOUNT, { name: 'Match', sshPublicKeys: [{ key: publicKey('ed25519') }] }).expect(200);
+      const got = await as(aliceToken).get(`${ACCOUNT}/match`).expect(200);
+      expect(got.body.data).toMatchObject({ id: 'match', name: 'Match' });
+      await as(aliceToken).delete(`${ACCOUNT}/match`).expect(200);
+    });
+  });
+
+  describe('PUT replaces the whole identity', () => {
+    it('resets every omitted field alike: description, keys and restrictions', async () => {
+      await as(aliceToken).post(ACCOUNT, {
+        name: 'Replace Me',
+        description: 'kept?',
+        sshPublicKeys: [{ key: publicKey('ed25519') }],
+        restrictions: { projects: { enabled: true, items: ['web'] }, tags: { enabled: false, matchCondition: 'or' } },
+      }).expect(200);
+      const put = await as(aliceToken).put(`${ACCOUNT}/replace-me`, { name: 'Replace Me' }).expect(200);
+      expect(put.body.data.description).toBeUndefined();
+      expect(put.body.data.sshPublicKeys).toEqual([]);
+      expect(put.body.data.restrictions.projects.enabled).toBe(false);
+      await as(aliceToken).delete(`${ACCOUNT}/replace-me`).expect(200);
+    });
+  });
+
   describe('POST validation', () => {
     const bad: Array<[string, unknown, string]> = [
       ['a missing name', {}, 'name'],
@@ -211,7 +236,7 @@ describe('Northflank dialect: ssh-identities', () => {
     });
   });
 
-  describe('GET .../match (restriction rules)', () => {
+  describe('GET /api/sshid/v1/identities/match (restriction rules)', () => {
     const fp = sshKeygenFingerprints.ecdsa384.sha256;
     let erin: string;
 
@@ -229,7 +254,7 @@ describe('Northflank dialect: ssh-identities', () => {
     });
 
     const match = async (query: string) =>
-      (await as(erin).get(`${ACCOUNT}/match?fingerprint=${encodeURIComponent(fp)}${query}`).expect(200)).body.data.identities.map((i: { id: string }) => i.id);
+      (await as(erin).get(`/api/sshid/v1/identities/match?fingerprint=${encodeURIComponent(fp)}${query}`).expect(200)).body.identities.map((i: { id: string }) => i.id);
 
     it.each([
       ['no project, no tags', '', ['unrestricted', 'disabled-lists']],
@@ -244,9 +269,17 @@ describe('Northflank dialect: ssh-identities', () => {
 
     it('accepts the fingerprint in padded base64 and refuses garbage', async () => {
       const padded = `${fp.replace('SHA256:', '')}=`;
-      const response = await as(erin).get(`${ACCOUNT}/match?fingerprint=${encodeURIComponent(padded)}`).expect(200);
-      expect(response.body.data.identities).toHaveLength(2);
-      await as(erin).get(`${ACCOUNT}/match?fingerprint=nope`).expect(400);
+      const response = await as(erin).get(`/api/sshid/v1/identities/match?fingerprint=${encodeURIComponent(padded)}`).expect(200);
+      expect(response.body.identities).toHaveLength(2);
+      await as(erin).get(`/api/sshid/v1/identities/match?fingerprint=nope`).expect(400);
+    });
+
+    it('matches inside a team with team=<slug>, and refuses a team the caller is not in', async () => {
+      await as(aliceToken).post(teamPath(), { name: 'team ecdsa', sshPublicKeys: [{ key: publicKey('ecdsa384') }] }).expect(200);
+      const inTeam = await as(aliceToken).get(`/api/sshid/v1/identities/match?fingerprint=${encodeURIComponent(fp)}&team=${team.slug}`).expect(200);
+      expect(inTeam.body.identities.map((i: { id: string }) => i.id)).toEqual(['team-ecdsa']);
+      await as(erin).get(`/api/sshid/v1/identities/match?fingerprint=${encodeURIComponent(fp)}&team=${team.slug}`).expect(403);
+      await as(aliceToken).delete(`${teamPath()}/team-ecdsa`).expect(200);
     });
 
     it('finds the key by an index, not a table scan', async () => {

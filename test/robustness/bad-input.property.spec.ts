@@ -13,7 +13,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261123 : undefined;
 if (SEED !== undefined) fc.configureGlobal({ seed: SEED });
 
-type Dialect = 'foreman' | 'northflank' | 'nexterm';
+type Dialect = 'foreman' | 'northflank' | 'nexterm' | 'sshid';
 
 function hasDialectShape(dialect: Dialect, status: number, body: unknown): boolean {
   if (status < 400) return true;
@@ -25,6 +25,8 @@ function hasDialectShape(dialect: Dialect, status: number, body: unknown): boole
       return b?.error?.status === status && typeof b.error.message === 'string' && typeof b.error.id === 'string';
     case 'nexterm':
       return b?.code === status && typeof b.message === 'string';
+    case 'sshid':
+      return b?.error?.status === status && typeof b.error.message === 'string';
   }
 }
 
@@ -158,7 +160,7 @@ describe('bad input never breaks a route', () => {
         if (page !== null) query.page = page;
         if (cursor !== null) query.cursor = cursor;
         await probe('northflank', () => t.http().get('/v1/integrations/ssh-identities').query(query).set('Authorization', basic));
-        await probe('northflank', () => t.http().get('/v1/integrations/ssh-identities/match').query({ fingerprint: fingerprint ?? '', tags: cursor ?? '' }).set('Authorization', basic));
+        await probe('sshid', () => t.http().get('/api/sshid/v1/identities/match').query({ fingerprint: fingerprint ?? '', tags: cursor ?? '' }).set('Authorization', basic));
       }),
       { numRuns: RUNS },
     );
