@@ -10,6 +10,7 @@ import { GlobalExceptionFilter } from './common/dialect-exception.filter';
 import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { IdentitiesModule } from './identities/identities.module';
 import { KeysModule } from './keys/keys.module';
@@ -59,6 +60,7 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),
         SecretsModule,
+        EventsModule,
         UsersModule,
         OrganizationsModule,
         KeysModule,

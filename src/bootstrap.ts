@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './docs/openapi';
@@ -46,6 +47,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Nexterm's state stream (/api/ws/state) rides on the same HTTP server, through Nest's ws adapter.
+  app.useWebSocketAdapter(new WsAdapter(app));
   useLenientJsonParser(adapter.getInstance());
   if (docs) setupOpenApi(app, docs.ui);
   return app;

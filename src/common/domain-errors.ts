@@ -24,7 +24,9 @@ export type ForbiddenReason =
   | 'owner_cannot_leave'
   | 'cannot_remove_owner'
   | 'registration_closed'
-  | 'token_scope';
+  | 'token_scope'
+  // The action needs a signed-in session; the dialect words it.
+  | 'session_only';
 
 export class ForbiddenError extends DomainError {
   readonly kind = 'forbidden';

@@ -10,10 +10,11 @@ import { User } from '../users/user.entity';
 import { InitialSchema1763859600000 } from './migrations/1763859600000-initial-schema';
 import { DeviceCodes1763863200000 } from './migrations/1763863200000-device-codes';
 import { SecurityKeyLength1764000000000 } from './migrations/1764000000000-security-key-length';
+import { ChangeNotifications1764003600000 } from './migrations/1764003600000-change-notifications';
 import { DeviceCode } from '../auth/device-code.entity';
 
 export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken, DeviceCode];
-export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000];
+export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000];
 
 /** Schema comes only from migrations, run at start-up; `synchronize` stays off. */
 export function dataSourceOptions(url: string): DataSourceOptions {

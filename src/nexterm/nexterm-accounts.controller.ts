@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { SkipThrottle, Throttle } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequirePermission } from '../auth/auth.decorators';
 import { ApiErrors, closedObject, str } from '../docs/schema-helpers';
 import {
@@ -22,7 +22,8 @@ import { DeviceCodesService } from '../auth/device-codes.service';
 import { Principal } from '../auth/principal';
 import { clientInfo } from '../auth/request-credentials';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
-import { ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { ADMIN_GROUP, USER_GROUP } from './nexterm-client-defaults';
 import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -51,6 +52,19 @@ function presentAccount(user: User) {
     isAdmin: user.isAdmin,
     permissions: user.isAdmin ? ['users.view', 'users.manage', 'identities.manage', 'organizations.create'] : ['identities.manage', 'organizations.create'],
   };
+}
+
+/** `limit` (default 50, at most 1000), `offset` and `search` of the Users page (it sends limit=25&offset=0). */
+function parseUserListQuery(query: { limit?: unknown; offset?: unknown; search?: unknown }): { limit: number; offset: number; search?: string } {
+  const number = (value: unknown, field: string, fallback: number, min: number) => {
+    if (value === undefined || value === '') return fallback;
+    if (typeof value !== 'string' || !/^\d{1,9}$/.test(value) || Number(value) < min) {
+      throw new ValidationError([{ field, code: 'invalid', message: `"${field}" must be a number greater than or equal to ${min}` }]);
+    }
+    return Number(value);
+  };
+  const search = typeof query.search === 'string' && query.search !== '' ? query.search.slice(0, 255) : undefined;
+  return { limit: Math.min(number(query.limit, 'limit', 50, 1), 1000), offset: number(query.offset, 'offset', 0, 0), search };
 }
 
 function accountId(raw: string): number {
@@ -189,8 +203,15 @@ export class NextermAccountsController {
   @Get('api/users/list')
   @RequirePermission('users.manage')
   @ApiOkResponse({ schema: userListSchema })
-  async listUsers(@CurrentPrincipal() principal: Principal) {
-    return (await this.users.listAll(principal)).map((user) => ({ ...presentAccount(user), role: user.isAdmin ? 'admin' : 'user' }));
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiQuery({ name: 'search', required: false, description: 'part of the username, first or last name' })
+  async listUsers(@CurrentPrincipal() principal: Principal, @Query() query: { limit?: string; offset?: string; search?: string }) {
+    const page = await this.users.listPage(principal, parseUserListQuery(query));
+    return {
+      users: page.users.map((user) => ({ ...presentAccount(user), role: user.isAdmin ? 'admin' : 'user', groups: [user.isAdmin ? ADMIN_GROUP : USER_GROUP] })),
+      total: page.total,
+    };
   }
 
   @Put('api/users')

@@ -6,6 +6,7 @@ import { DialectErrorPresenter, ErrorResponse, TransportError } from '../common/
 import { foremanErrorPresenter } from '../foreman/foreman-error.presenter';
 
 const NOT_FOUND_MESSAGES: Record<string, string> = {
+  api_token: 'API key not found',
   identity: 'Identity does not exist',
   session: 'The provided session does not exist',
   session_token: 'Your session token is invalid',

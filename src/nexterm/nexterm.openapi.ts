@@ -43,9 +43,15 @@ export const organizationSchema = closedObject({
 }, ['isOwner', 'permissions']);
 
 export const sessionListSchema = arrayOf(closedObject({ id: str, ip: nullable(str), userAgent: str, lastActivity: str, current: bool }));
-export const userListSchema = arrayOf(
-  closedObject({ id: int, username: str, totpEnabled: bool, firstName: nullable(str), lastName: nullable(str), isAdmin: bool, permissions: arrayOf(str), role: str }),
-);
+export const userListSchema = closedObject({
+  users: arrayOf(
+    closedObject({
+      id: int, username: str, totpEnabled: bool, firstName: nullable(str), lastName: nullable(str), isAdmin: bool, permissions: arrayOf(str), role: str,
+      groups: arrayOf(closedObject({ id: int, name: str, color: str, isAdmin: bool, isDefault: bool })),
+    }),
+  ),
+  total: int,
+});
 export const accountCreatedSchema = closedObject({ message: str, id: int });
 export const deviceCreatedSchema = closedObject({ code: str, token: str, expiresAt: str });
 export const devicePollSchema = closedObject({ status: { type: 'string', enum: ['pending', 'authorized', 'invalid'] }, token: str }, ['token']);

@@ -113,6 +113,18 @@ export class UsersService {
 
   /** Users the caller may see: everyone with `users.view`, otherwise only themself. */
   /** Every account, for user management (needs `users.manage`). */
+  /** One page of every account, newest first, optionally filtered by login or name (user managers only). */
+  async listPage(principal: Principal, query: { search?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
+    this.requireManager(principal);
+    const builder = this.users.createQueryBuilder('u').orderBy('u.id', 'DESC').take(query.limit).skip(query.offset);
+    if (query.search) {
+      const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.where('(u.login ILIKE :pattern OR u.first_name ILIKE :pattern OR u.last_name ILIKE :pattern)', { pattern });
+    }
+    const [users, total] = await builder.getManyAndCount();
+    return { users, total };
+  }
+
   async listAll(principal: Principal): Promise<User[]> {
     this.requireManager(principal);
     return this.users.find({ order: { id: 'ASC' } });

@@ -70,7 +70,7 @@ describe('OpenAPI documents match the answers', () => {
         await t.http().get(base).query({ per_page: '1' }).set('Authorization', bearer(token)),
         await t.http().put(`${base}/doc-keys`).set('Authorization', bearer(token)).send({ name: 'Doc Keys', restrictions: { tags: { enabled: true, items: ['prod'], matchCondition: 'and' } } }),
         await t.http().patch(`${base}/doc-keys`).set('Authorization', bearer(token)).send({ description: 'documented' }),
-        await t.http().get(`${base}/match`).query({ fingerprint: 'SHA256:' + 'A'.repeat(43) }).set('Authorization', bearer(token)),
+        await t.http().get('/v1/login').set('Authorization', bearer(token)),
         await t.http().post(base).set('Authorization', bearer(token)).send({ name: 'x' }),
         await t.http().post(base).set('Authorization', bearer(token)).send({ name: 'Doc Keys' }),
         await t.http().get(`${base}/missing-one`).set('Authorization', bearer(token)),

@@ -136,6 +136,10 @@ const ROWS: Row[] = [
   // ---- sshid's own API ----
   row('GET /api/sshid/v1/identities/match', async () => ({ path: `/api/sshid/v1/identities/match?fingerprint=SHA256:${'A'.repeat(43)}` }), OWN_SCOPE_READ),
   row('GET /api/sshid/v1/identities/match?team=', async (w) => ({ path: `/api/sshid/v1/identities/match?fingerprint=SHA256:${'A'.repeat(43)}&team=${w.Y.slug}` }), Y_READ),
+  row('DELETE /api/accounts/api-keys/:id', async (w, t) => {
+    const { record } = await t.get(AuthService).createApiToken({ user: w.users.A, via: 'session' }, { name: 'nexterm key', permissions: ['identities.read'] });
+    return { path: `/api/accounts/api-keys/${record.id}` };
+  }, ['ok', 404, 404, 404, 404, 403, 403, 403]),
   row('POST /api/sshid/v1/import', async () => ({ path: '/api/sshid/v1/import', body: { users: [{ login: `seeded${++serial}` }] } }), ADMIN_ONLY),
   row('POST /api/sshid/v1/tokens', async (w) => ({ path: '/api/sshid/v1/tokens', body: { name: 'matrix', permissions: ['identities.read'], team: w.Y.slug } }), [403, 'ok', 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/sshid/v1/tokens/:id', async (w, t) => {
@@ -167,6 +171,25 @@ const SELF_OR_PUBLIC = [
   'POST /api/sshid/v1/auth/login',
   'GET /api/sshid/v1/tokens',
   'GET /v1/login',
+  // The Nexterm web client's boot routes: fixed answers, or the caller's own API keys (sshid tokens, scoped by owner).
+  'GET /api/auth/providers',
+  'GET /api/audit/metadata',
+  'GET /api/permissions/catalog',
+  'GET /api/permissions/groups',
+  'GET /api/keymaps',
+  'GET /api/ai',
+  'GET /api/tags/list',
+  'GET /api/scripts',
+  'GET /api/scripts/all',
+  'GET /api/scripts/sources',
+  'GET /api/snippets/all',
+  'GET /api/snippets/sources',
+  'GET /api/entries/list',
+  'GET /api/entries/recent',
+  'GET /api/accounts/passkeys',
+  'GET /api/accounts/totp/secret',
+  'GET /api/accounts/api-keys',
+  'POST /api/accounts/api-keys',
 ];
 
 /** Other spellings of the same routes (Foreman's /api/v2, Nexterm's documented singular paths). */

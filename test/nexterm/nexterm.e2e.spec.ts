@@ -79,7 +79,15 @@ describe('Nexterm dialect', () => {
       expect(duplicate.status).toBe(409);
       expect(duplicate.body).toEqual({ code: 409, message: 'This account already exists' });
       const list = await call('get', '/api/users/list', adminToken);
-      expect(list.body.map((u: { username: string }) => u.username)).toEqual(['admin', 'bob', 'carol', 'temp']);
+      // The current web client's Users page reads {users, total}, newest first, paged and searchable.
+      expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(['temp', 'carol', 'bob', 'admin']);
+      expect(list.body.total).toBe(4);
+      const page = await call('get', '/api/users/list?limit=2&offset=1&search=', adminToken);
+      expect(page.body).toMatchObject({ total: 4, users: [{ username: 'carol' }, { username: 'bob' }] });
+      const searched = await call('get', '/api/users/list?limit=25&offset=0&search=aro', adminToken);
+      expect(searched.body).toMatchObject({ total: 1, users: [{ username: 'carol', firstName: 'Carol', groups: [{ isAdmin: false }] }] });
+      expect((await call('get', '/api/users/list?limit=25&offset=0&search=%25', adminToken)).body.total).toBe(0);
+      expect((await call('get', '/api/users/list?limit=-1', adminToken)).status).toBe(400);
       expect((await call('patch', `/api/users/${temp.body.id}/password`, adminToken, { password: 'new-pass' })).body).toEqual({ message: 'Password got successfully updated' });
       expect((await call('patch', `/api/users/${temp.body.id}/role`, adminToken, { role: 'admin' })).status).toBe(200);
       expect((await call('delete', `/api/users/${temp.body.id}`, adminToken)).body).toEqual({ message: 'Account got successfully deleted' });

@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiToken } from '../auth/api-token.entity';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import { AuthService } from '../auth/auth.service';
+import { PERMISSIONS } from '../auth/permissions';
+import { Principal } from '../auth/principal';
+import { ForbiddenError, ValidationError } from '../common/domain-errors';
+import { ApiErrors, arrayOf, closedObject, nullable, str } from '../docs/schema-helpers';
+import { NextermExceptionFilter } from './nexterm-error.presenter';
+import { messageSchema, nextermErrorSchema } from './nexterm.openapi';
+
+const apiKeySchema = closedObject({ id: str, name: str, prefix: str, lastUsedAt: nullable(str), expiresAt: nullable(str), createdAt: str });
+
+function presentApiKey(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    // Nexterm shows the first characters of the token; sshid keeps only its hash, so the id stands in.
+    prefix: `${token.id.slice(0, 8)}…`,
+    lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+    expiresAt: token.expiresAt?.toISOString() ?? null,
+    createdAt: token.createdAt.toISOString(),
+  };
+}
+
+function requireSession(principal: Principal): void {
+  if (principal.token) throw new ForbiddenError('session_only', 'API keys cannot manage API keys');
+}
+
+/**
+ * Nexterm's account API keys (Settings → Account) are sshid API tokens: the same list as `/api/sshid/v1/tokens`.
+ * A key made here carries every permission, as a Nexterm key acts with its account's full rights.
+ */
+@Controller('api/accounts/api-keys')
+@UseFilters(NextermExceptionFilter)
+@ApiTags('api keys')
+@ApiBearerAuth()
+@ApiErrors(nextermErrorSchema, { 400: 'Invalid name or expiry', 401: 'Not authenticated', 403: 'API keys cannot manage API keys', 404: 'API key not found', 429: 'Too many requests', 503: 'Unavailable' })
+export class NextermApiKeysController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The account's API keys (sshid API tokens), newest first" })
+  @ApiOkResponse({ schema: arrayOf(apiKeySchema) })
+  async list(@CurrentPrincipal() principal: Principal) {
+    requireSession(principal);
+    return (await this.auth.listApiTokens(principal)).reverse().map(presentApiKey);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Creates an API key; its token is shown only in this answer' })
+  @ApiOkResponse({ schema: closedObject({ ...apiKeySchema.properties, token: str }) })
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    requireSession(principal);
+    const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const name = typeof fields.name === 'string' ? fields.name.trim() : '';
+    if (name === '') throw new ValidationError([{ field: 'name', code: 'required', message: 'A name is required' }]);
+    if (name.length > 100) throw new ValidationError([{ field: 'name', code: 'too_long', message: 'The name must be at most 100 characters' }]);
+    let expiresAt: Date | null = null;
+    if (fields.expiresAt !== undefined && fields.expiresAt !== null && fields.expiresAt !== '') {
+      expiresAt = typeof fields.expiresAt === 'string' || typeof fields.expiresAt === 'number' ? new Date(fields.expiresAt) : new Date(NaN);
+      if (Number.isNaN(expiresAt.getTime())) throw new ValidationError([{ field: 'expiresAt', code: 'invalid', message: 'Invalid expiration date' }]);
+    }
+    const { token, record } = await this.auth.createApiToken(principal, { name, permissions: [...PERMISSIONS], expiresAt });
+    return { ...presentApiKey(record), token };
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Deletes (revokes at once) an API key' })
+  @ApiOkResponse({ schema: messageSchema })
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    requireSession(principal);
+    await this.auth.revokeApiToken(principal, id);
+    return { message: 'API key deleted successfully' };
+  }
+}

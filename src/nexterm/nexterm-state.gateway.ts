@@ -1,0 +1,135 @@
+import { IncomingMessage } from 'node:http';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { AuthService } from '../auth/auth.service';
+import { Principal } from '../auth/principal';
+import { ChangeEvent, ChangeFeed } from '../events/change-feed.service';
+import { IdentitiesService } from '../identities/identities.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { presentIdentity } from './nexterm-identities.controller';
+
+/** What the web client subscribes to (client/src/common/hooks/useStateStream.js); sshid keeps only identities. */
+const EMPTY_STATES = ['ENTRIES', 'SNIPPETS', 'CONNECTIONS', 'LIVE_SESSIONS'] as const;
+/** Nexterm closes an invalidated session's stream with 4010; the client then logs out and does not reconnect. */
+const SESSION_INVALIDATED = 4010;
+
+interface StateConnection {
+  socket: WebSocket;
+  principal: Principal;
+}
+
+/**
+ * Nexterm's state stream, `/api/ws/state?sessionToken=…&tabId=…&browserId=…`: on connect the full state as
+ * `{type, data}` messages, then `IDENTITIES` again whenever an identity the account can see changes through any
+ * dialect on any instance (PostgreSQL announces it), and `LOGOUT` + close 4010 when the session is revoked.
+ */
+@WebSocketGateway({ path: '/api/ws/state' })
+export class NextermStateGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(NextermStateGateway.name);
+  private readonly connections = new Set<StateConnection>();
+  private readonly pending = new Map<number, NodeJS.Timeout>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly identities: IdentitiesService,
+    private readonly organizations: OrganizationsService,
+    private readonly changes: ChangeFeed,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.changes.subscribe((event) => void this.onChange(event));
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const { socket } of this.connections) socket.close(1001, 'Server shutting down');
+  }
+
+  async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+    const token = query.get('sessionToken');
+    if (!token) return socket.close(4001, 'Missing sessionToken');
+    const claims = this.auth.verify(token);
+    const principal = claims?.typ === 'session' ? await this.auth.principalFromClaims(claims, token, {}).catch(() => null) : null;
+    if (!principal) return socket.close(4003, 'Invalid session');
+    const connection = { socket, principal };
+    this.connections.add(connection);
+    socket.on('message', (raw) => void this.onClientMessage(connection, raw.toString()));
+    await this.sendAll(connection);
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    for (const connection of this.connections) if (connection.socket === socket) this.connections.delete(connection);
+  }
+
+  /** The client asks `{action: "refresh", type?}` after reconnecting or when a page wants fresh data. */
+  private async onClientMessage(connection: StateConnection, text: string): Promise<void> {
+    let message: { action?: unknown; type?: unknown };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message?.action !== 'refresh') return;
+    if (message.type === 'IDENTITIES') await this.sendIdentities(connection);
+    else if (typeof message.type === 'string') this.send(connection, message.type, []);
+    else await this.sendAll(connection);
+  }
+
+  private async onChange(event: ChangeEvent): Promise<void> {
+    if (event.kind === 'session_revoked') {
+      for (const connection of this.connections) {
+        if (connection.principal.sessionId !== event.session) continue;
+        this.send(connection, 'LOGOUT', { reason: 'session_invalidated' });
+        connection.socket.close(SESSION_INVALIDATED, 'Session invalidated');
+        this.connections.delete(connection);
+      }
+      return;
+    }
+    const accounts = new Set<number>();
+    if (event.user !== null) accounts.add(event.user);
+    if (event.organization !== null) {
+      for (const connection of this.connections) {
+        const userId = connection.principal.user.id;
+        if (!accounts.has(userId) && (await this.organizations.isActiveMember(event.organization, userId))) accounts.add(userId);
+      }
+    }
+    for (const account of accounts) this.schedule(account);
+  }
+
+  /** Several changes in one burst (a key list replaced row by row) become one push per account, as Nexterm debounces. */
+  private schedule(accountId: number): void {
+    if (this.pending.has(accountId)) return;
+    this.pending.set(
+      accountId,
+      setTimeout(() => {
+        this.pending.delete(accountId);
+        for (const connection of this.connections) {
+          if (connection.principal.user.id === accountId) void this.sendIdentities(connection);
+        }
+      }, 50),
+    );
+  }
+
+  private async sendAll(connection: StateConnection): Promise<void> {
+    await this.sendIdentities(connection);
+    for (const type of EMPTY_STATES) this.send(connection, type, []);
+  }
+
+  private async sendIdentities(connection: StateConnection): Promise<void> {
+    try {
+      const identities = await this.identities.listVisible(connection.principal);
+      this.send(connection, 'IDENTITIES', identities.map(presentIdentity));
+    } catch (error) {
+      this.logger.warn(`state stream: identities not sent (${(error as Error).message})`);
+    }
+  }
+
+  private send(connection: StateConnection, type: string, data: unknown): void {
+    if (connection.socket.readyState !== connection.socket.OPEN) return;
+    connection.socket.send(JSON.stringify({ type, data }));
+  }
+}
