@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { GlobalExceptionFilter } from './common/dialect-exception.filter';
+import { InputSanityGuard } from './common/input-sanity.guard';
 import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -74,6 +75,8 @@ export class AppModule {
       providers: [
         // Order matters: rate limits are checked before any credential work.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
+        // Input no route can store (NUL, lone surrogates) or walk safely (deep nesting) never reaches a route.
+        { provide: APP_GUARD, useClass: InputSanityGuard },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: GlobalExceptionFilter },
       ],

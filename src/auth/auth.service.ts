@@ -1,3 +1,4 @@
+import { isStorableText } from '../common/input-sanity.guard';
 import { createHash, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -178,6 +179,8 @@ export class AuthService {
   /** HTTP Basic: the secret is tried as one of the user's API tokens first, then as the password. */
   async principalFromBasic(login: string, secret: string, client: ClientInfo): Promise<Principal> {
     if (!login || !secret) throw new UnauthenticatedError('invalid', login);
+    // Text PostgreSQL cannot compare (NUL, lone surrogates) names no user and no password.
+    if (!isStorableText(login) || !isStorableText(secret)) throw new UnauthenticatedError('invalid', login.replace(/[\u0000\uD800-\uDFFF]/g, ''));
     const claims = this.verify(secret);
     if (claims?.typ === 'api') {
       const principal = await this.principalFromClaims(claims, secret, client).catch(() => null);

@@ -76,6 +76,9 @@ export const foremanErrorPresenter: DialectErrorPresenter = {
       return wrapped(404, { message: `Resource ${error.resource} not found by id '${error.lookup}'` });
     }
     if (error instanceof ValidationError) {
+      // Input no field could hold (NUL, invalid Unicode, nesting): a plain 400, before any attribute rule.
+      const unreadable = error.violations.find((v) => v.code === 'unstorable' || v.code === 'too_deep');
+      if (unreadable) return wrapped(400, { message: unreadable.message });
       const query = error.violations.find((v) => v.field === 'search' || v.field === 'order');
       if (query) return wrapped(400, { message: query.message, class: 'ScopedSearch::QueryNotSupported' });
       const pagination = error.violations.find((v) => v.field === 'page' || v.field === 'per_page');

@@ -198,8 +198,18 @@ function describe(token: Token): string {
 }
 
 /** Parses `search`; null for a blank search (no filter). */
+/** The parser descends once per parenthesis; deeper searches are refused before it runs. */
+export const MAX_SEARCH_NESTING = 32;
+
 export function parseForemanSearch(search: string | undefined): KeyFilter | null {
   if (search === undefined || search.trim() === '') return null;
+  let depth = 0;
+  for (const c of search) {
+    depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    if (depth > MAX_SEARCH_NESTING) {
+      throw new ValidationError([{ field: 'search', code: 'query_not_supported', message: `the search nests parentheses deeper than ${MAX_SEARCH_NESTING} levels` }]);
+    }
+  }
   return new Parser(tokenize(search)).parse();
 }
 

@@ -33,6 +33,7 @@ interface IndexQuery {
   413: 'Body too large',
   401: 'Unable to authenticate user',
   403: 'Access denied (missing permission)',
+  400: 'Unreadable input (NUL, invalid Unicode, nesting), bad search, order or paging',
   404: 'Organization or location not found, or the resource not found',
   422: "Couldn't find User",
   503: 'Database unavailable',
