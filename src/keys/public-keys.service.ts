@@ -261,6 +261,10 @@ export class PublicKeysService {
    * The target user must exist.
    */
   private async authorizeForUser(principal: Principal, userId: number, permission: Permission): Promise<void> {
+    // A token bound to one organization reaches only that organization's data, never personal keys.
+    if (principal.token?.organizationId != null) {
+      throw new ForbiddenError('token_scope', 'This API token is bound to an organization and cannot reach personal keys', [permission]);
+    }
     const self = principal.user.id === userId;
     const allowed = self ? credentialsAllow(principal, permission) : userHolds(principal, permission);
     if (!allowed) {

@@ -162,7 +162,14 @@ export class UsersService {
     if (changes.email !== undefined) patch.email = changes.email;
     if (changes.permissions !== undefined) patch.permissions = changes.permissions;
     if (changes.disabled !== undefined) patch.disabled = changes.disabled;
-    await this.users.update({ id }, patch);
+    await this.users.manager.transaction(async (tx) => {
+      await tx.update(User, { id }, patch);
+      // A password reset or a disabled account ends every way in: all sessions and API tokens go, at once.
+      if (changes.password !== undefined || changes.disabled === true) {
+        await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+        await tx.query('DELETE FROM api_tokens WHERE user_id = $1', [id]);
+      }
+    });
     return (await this.findById(id)) as User;
   }
 

@@ -125,7 +125,8 @@ const ROWS: Row[] = [
   // ---- Nexterm user management and sessions ----
   row('GET /api/users/list', async () => ({ path: '/api/users/list' }), ADMIN_ONLY),
   row('PUT /api/users', async () => ({ path: '/api/users', body: { username: `u${++serial}`, password: 'pw-123', firstName: 'F', lastName: 'L' } }), ADMIN_ONLY),
-  row('PATCH /api/users/:accountId/password', async (w) => ({ path: `/api/users/${w.users.Bp.id}/password`, body: { password: 'whatever-1' } }), ADMIN_ONLY),
+  // A reset ends the target's sessions, so the target is a fresh account, not one of the callers.
+  row('PATCH /api/users/:accountId/password', async (_w, t) => ({ path: `/api/users/${(await t.createUser(`reset${++serial}`)).id}/password`, body: { password: 'whatever-1' } }), ADMIN_ONLY),
   row('PATCH /api/users/:accountId/role', async (w) => ({ path: `/api/users/${w.users.Bp.id}/role`, body: { role: 'user' } }), ADMIN_ONLY),
   row('DELETE /api/users/:accountId', async (_w, t) => ({ path: `/api/users/${(await t.createUser(`gone${++serial}`)).id}` }), ADMIN_ONLY),
   row('DELETE /api/sessions/:id', async (w, t) => {
