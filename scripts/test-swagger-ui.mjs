@@ -14,8 +14,9 @@ const { DIALECT_MODULES } = require('../dist/dialects.js');
 
 const EXPECTED = {
   foreman: ['/api/users/{user_id}/ssh_keys', '/api/users/{user_id}/ssh_keys/{id}', '/api/users'],
-  northflank: ['/v1/integrations/ssh-identities', '/v1/teams/{teamId}/integrations/ssh-identities/{identityId}', '/v1/integrations/ssh-identities/match'],
-  nexterm: ['/api/identities/list', '/api/identities/{identityId}/move', '/api/auth/login', '/api/organizations'],
+  northflank: ['/v1/integrations/ssh-identities', '/v1/teams/{teamId}/integrations/ssh-identities/{identityId}', '/v1/login'],
+  nexterm: ['/api/identities/list', '/api/identities/{identityId}/move', '/api/auth/login', '/api/organizations', '/api/accounts/api-keys'],
+  sshid: ['/api/sshid/v1/tokens', '/api/sshid/v1/identities/match'],
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sshid-ui-'));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { keyFile, publicKey } from '../fixtures/keys';
+import { Dialect, hasDialectShape } from '../support/dialect-shape';
 import { startTestApp, TestApp, IDENTITY_AND_KEY_PERMISSIONS } from '../support/test-app';
 
 /**
@@ -13,22 +14,6 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.CI ? 20261123 : undefined;
 if (SEED !== undefined) fc.configureGlobal({ seed: SEED });
 
-type Dialect = 'foreman' | 'northflank' | 'nexterm' | 'sshid';
-
-function hasDialectShape(dialect: Dialect, status: number, body: unknown): boolean {
-  if (status < 400) return true;
-  const b = body as Record<string, any>;
-  switch (dialect) {
-    case 'foreman':
-      return (typeof b?.error === 'object' && b.error !== null) || (b?.status === 400 && typeof b?.error === 'string');
-    case 'northflank':
-      return b?.error?.status === status && typeof b.error.message === 'string' && typeof b.error.id === 'string';
-    case 'nexterm':
-      return b?.code === status && typeof b.message === 'string';
-    case 'sshid':
-      return b?.error?.status === status && typeof b.error.message === 'string';
-  }
-}
 
 const validKeys = ['rsa2048', 'ed25519', 'ecdsa256', 'sk-ed25519'].map(publicKey);
 
