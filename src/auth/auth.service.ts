@@ -1,10 +1,10 @@
-import { isStorableText } from '../common/input-sanity.guard';
 import { createHash, KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as jwt from 'jsonwebtoken';
 import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
+import { isStorableText } from '../common/input-sanity.guard';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { JWT_SECRET } from '../secrets/secrets.module';
 import { User } from '../users/user.entity';

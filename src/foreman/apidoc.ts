@@ -81,12 +81,8 @@ export const HAMMER_LOAD_TIME_RESOURCES = [
   'common_parameters',
 ] as const;
 
-const NAMES: Record<string, string> = { media: 'Media', ptables: 'Ptables', usergroups: 'Usergroups' };
 const unserved = Object.fromEntries(
-  HAMMER_LOAD_TIME_RESOURCES.filter((id) => id !== 'users').map((id) => [
-    id,
-    resource(id, NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1), []),
-  ]),
+  HAMMER_LOAD_TIME_RESOURCES.filter((id) => id !== 'users').map((id) => [id, resource(id, id.charAt(0).toUpperCase() + id.slice(1), [])]),
 );
 
 /** The apipie document hammer and apipie-bindings load to learn the ssh_keys and users resources. */

@@ -197,10 +197,10 @@ function describe(token: Token): string {
   return `'${token.kind}'`;
 }
 
-/** Parses `search`; null for a blank search (no filter). */
 /** The parser descends once per parenthesis; deeper searches are refused before it runs. */
 export const MAX_SEARCH_NESTING = 32;
 
+/** Parses `search`; null for a blank search (no filter). */
 export function parseForemanSearch(search: string | undefined): KeyFilter | null {
   if (search === undefined || search.trim() === '') return null;
   let depth = 0;

@@ -17,6 +17,12 @@ import { Identity, IdentityRestrictions, IdentityType } from './identity.entity'
 /** Whose identities: the caller's own, or an organization's (by id or slug). */
 export type IdentityScope = { kind: 'personal' } | { kind: 'organization'; id?: number; slug?: string };
 
+/** The scope a caller means when naming none: the organization its token is bound to, else its own identities. */
+export function defaultIdentityScope(principal: Principal): IdentityScope {
+  const boundOrganization = principal.token?.organizationId;
+  return boundOrganization != null ? { kind: 'organization', id: boundOrganization } : { kind: 'personal' };
+}
+
 export interface IdentityInput {
   name?: string;
   description?: string | null;
@@ -150,7 +156,9 @@ export class IdentitiesService {
             restrictions: DEFAULT_RESTRICTIONS,
             ...input,
           };
-          return { identity: await this.applyUpdate(tx, principal, existing, replacement, this.prepare(replacement, existing)), created: false };
+          // The input was parsed above; an omitted key list is the empty list, nothing new to parse.
+          const replacing = input.publicKeys === undefined ? { ...prepared, listed: [] } : prepared;
+          return { identity: await this.applyUpdate(tx, principal, existing, replacement, replacing), created: false };
         });
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error)) continue;

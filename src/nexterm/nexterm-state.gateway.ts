@@ -92,10 +92,8 @@ export class NextermStateGateway implements OnGatewayConnection, OnGatewayDiscon
     const accounts = new Set<number>();
     if (event.user !== null) accounts.add(event.user);
     if (event.organization !== null) {
-      for (const connection of this.connections) {
-        const userId = connection.principal.user.id;
-        if (!accounts.has(userId) && (await this.organizations.isActiveMember(event.organization, userId))) accounts.add(userId);
-      }
+      const connected = [...new Set([...this.connections].map((c) => c.principal.user.id))].filter((id) => !accounts.has(id));
+      for (const member of await this.organizations.activeMembersAmong(event.organization, connected)) accounts.add(member);
     }
     for (const account of accounts) this.schedule(account);
   }

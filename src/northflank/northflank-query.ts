@@ -1,5 +1,5 @@
 import { ValidationError, Violation } from '../common/domain-errors';
-import { IdentityScope } from '../identities/identities.service';
+import { defaultIdentityScope, IdentityScope } from '../identities/identities.service';
 import { Principal } from '../auth/principal';
 import { IDENTITY_ID_PATTERN } from './ssh-identity.dto';
 
@@ -58,6 +58,5 @@ export function scopeFor(principal: Principal, teamId?: string): IdentityScope {
     }
     return { kind: 'organization', slug: teamId };
   }
-  const boundTeam = principal.token?.organizationId;
-  return boundTeam != null ? { kind: 'organization', id: boundTeam } : { kind: 'personal' };
+  return defaultIdentityScope(principal);
 }

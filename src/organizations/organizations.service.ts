@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
 import { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
@@ -72,7 +72,14 @@ export class OrganizationsService {
   }
 
   async isActiveMember(organizationId: number, userId: number): Promise<boolean> {
-    return (await this.memberships.count({ where: { organizationId, userId, status: 'active' } })) > 0;
+    return (await this.activeMembersAmong(organizationId, [userId])).length > 0;
+  }
+
+  /** Which of these users are active members of the organization (one query, however many users). */
+  async activeMembersAmong(organizationId: number, userIds: number[]): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.memberships.find({ select: { userId: true }, where: { organizationId, userId: In(userIds), status: 'active' } });
+    return rows.map((row) => row.userId);
   }
 
   /** Organizations where the caller is an active member, with what they may do in each. */

@@ -4,7 +4,7 @@ import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { ValidationError } from '../common/domain-errors';
 import { arrayOf, closedObject, nullable, str } from '../docs/schema-helpers';
-import { IdentitiesService, IdentityScope } from '../identities/identities.service';
+import { defaultIdentityScope, IdentitiesService, IdentityScope } from '../identities/identities.service';
 import { Identity } from '../identities/identity.entity';
 import { KeyService } from '../keys/key.service';
 
@@ -68,7 +68,6 @@ export class IdentityMatchController {
       if (!/^[A-Za-z0-9-]{1,64}$/.test(team)) throw new ValidationError([{ field: 'team', code: 'pattern', message: 'team must match ^[A-Za-z0-9-]+$' }]);
       return { kind: 'organization', slug: team };
     }
-    const boundTeam = principal.token?.organizationId;
-    return boundTeam != null ? { kind: 'organization', id: boundTeam } : { kind: 'personal' };
+    return defaultIdentityScope(principal);
   }
 }
