@@ -6,7 +6,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './docs/openapi';
-import { AppConfig } from './config/app-config';
+import { AppConfig, trustProxySetting } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
@@ -24,6 +24,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   const { dialects = [], logStream, docs } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
+    trustProxy: trustProxySetting(config),
     // Long ids must reach the controllers, which answer in the dialect's shape (Fastify's own 414 would not).
     routerOptions: { maxParamLength: 8192 },
     // A caller's X-Request-Id is kept (when sane) so logs can be matched across services; otherwise a UUID.

@@ -9,10 +9,12 @@ import { JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { DeviceCode } from './device-code.entity';
 import { DeviceCodesService } from './device-codes.service';
+import { AttemptCountersRepository } from './attempt-counters.repository';
+import { PasswordLockoutService } from './password-lockout.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule],
-  providers: [AuthService, JwtStrategy, DeviceCodesService],
-  exports: [AuthService, DeviceCodesService],
+  providers: [AuthService, JwtStrategy, DeviceCodesService, AttemptCountersRepository, PasswordLockoutService],
+  exports: [AuthService, DeviceCodesService, AttemptCountersRepository],
 })
 export class AuthModule {}

@@ -5,12 +5,14 @@ import * as jwt from 'jsonwebtoken';
 import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
 import { isStorableText } from '../common/input-sanity.guard';
+import { AppConfig } from '../config/app-config';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { JWT_SECRET } from '../secrets/secrets.module';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { ApiToken } from './api-token.entity';
 import { isPermission, Permission } from './permissions';
+import { PasswordLockoutService } from './password-lockout.service';
 import { Principal } from './principal';
 import { Session } from './session.entity';
 
@@ -38,6 +40,7 @@ interface CredentialRow {
   token_hash: string;
   ip?: string | null;
   last_activity_at: Date;
+  created_at: Date;
   last_used_at: Date | null;
   expires_at: Date | null;
   permissions: string[];
@@ -71,14 +74,24 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
     @Inject(JWT_SECRET) private readonly jwtSecret: KeyObject,
+    private readonly lockout: PasswordLockoutService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Checks login and password and opens a session; the token is returned once and only its hash is kept. */
   async login(login: string, password: string, client: ClientInfo): Promise<{ token: string; session: Session; user: User }> {
-    const user = await this.users.verifyPassword(login, password);
-    if (!user) throw new UnauthenticatedError('invalid', login);
-    if (user.disabled) throw new UnauthenticatedError('disabled', login);
+    const user = await this.checkPassword(login, password, client);
     return { ...(await this.openSession(user, client)), user };
+  }
+
+  /** The one place a password is checked: behind the shared lockout, so every route counts against one budget. */
+  private checkPassword(login: string, password: string, client: ClientInfo): Promise<User> {
+    return this.lockout.guard(login, client.ip, async () => {
+      const user = await this.users.verifyPassword(login, password);
+      if (!user) throw new UnauthenticatedError('invalid', login);
+      if (user.disabled) throw new UnauthenticatedError('disabled', login);
+      return user;
+    });
   }
 
   async openSession(user: User, client: ClientInfo): Promise<{ token: string; session: Session }> {
@@ -155,6 +168,10 @@ export class AuthService {
     if (claims.typ === 'session') {
       const row = await this.credentialWithUser('sessions', claims.jti);
       if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
+      if (this.sessionIsOver(row)) {
+        await this.sessions.delete({ id: row.id });
+        throw new UnauthenticatedError('expired');
+      }
       const user = this.activeUser(row);
       if (isStale(row.last_activity_at) || (client.ip && client.ip !== row.ip)) {
         await this.sessions.update({ id: row.id }, { lastActivityAt: new Date(), ip: client.ip ?? row.ip });
@@ -181,16 +198,24 @@ export class AuthService {
     if (!login || !secret) throw new UnauthenticatedError('invalid', login);
     // Text PostgreSQL cannot compare (NUL, lone surrogates) names no user and no password.
     if (!isStorableText(login) || !isStorableText(secret)) throw new UnauthenticatedError('invalid', login.replace(/[\u0000\uD800-\uDFFF]/g, ''));
+    // A correctly signed API token cannot be guessed, so it skips the lockout (and its round trip).
     const claims = this.verify(secret);
     if (claims?.typ === 'api') {
       const principal = await this.principalFromClaims(claims, secret, client).catch(() => null);
       if (principal && principal.user.login.toLowerCase() === login.toLowerCase()) return principal;
       throw new UnauthenticatedError('invalid', login);
     }
-    const user = await this.users.verifyPassword(login, secret);
-    if (!user) throw new UnauthenticatedError('invalid', login);
-    if (user.disabled) throw new UnauthenticatedError('disabled', login);
+    const user = await this.checkPassword(login, secret, client);
     return { user, via: 'password', ...client };
+  }
+
+  /** Idle for longer than SSHID_SESSION_IDLE_MINUTES, or opened more than SSHID_SESSION_MAX_HOURS ago. */
+  private sessionIsOver(row: CredentialRow): boolean {
+    const now = Date.now();
+    return (
+      now - row.last_activity_at.getTime() > this.config.SSHID_SESSION_IDLE_MINUTES * 60_000 ||
+      now - row.created_at.getTime() > this.config.SSHID_SESSION_MAX_HOURS * 3_600_000
+    );
   }
 
   /** Verifies signature and expiry; null when the text is not a valid sshid token. */

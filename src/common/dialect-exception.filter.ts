@@ -39,6 +39,7 @@ export function sendDialectError(presenter: DialectErrorPresenter, exception: un
   const response: ErrorResponse = presenter.present(classified, host);
   const reply = host.switchToHttp().getResponse<FastifyReply>();
   for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+  if (classified.kind === 'rate_limited' && classified.retryAfterSeconds) reply.header('Retry-After', String(Math.max(1, classified.retryAfterSeconds)));
   void reply.status(response.status).send(response.body);
 }
 

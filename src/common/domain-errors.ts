@@ -83,3 +83,13 @@ export class UnavailableError extends DomainError {
     super(message);
   }
 }
+
+/**
+ * Too many attempts (failed passwords, device codes): refused before any credential is looked at. Not a domain
+ * error kind of its own: every dialect already words its 429, and `retryAfterSeconds` becomes `Retry-After`.
+ */
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many attempts');
+  }
+}

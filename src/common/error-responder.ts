@@ -1,6 +1,6 @@
 import { ArgumentsHost, HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { DomainError, UnavailableError } from './domain-errors';
+import { DomainError, TooManyAttemptsError, UnavailableError } from './domain-errors';
 
 export interface ErrorResponse {
   status: number;
@@ -14,13 +14,14 @@ export type TransportError =
   | { kind: 'malformed_body'; detail: string }
   | { kind: 'unsupported_media_type'; contentType: string }
   | { kind: 'payload_too_large' }
-  | { kind: 'rate_limited' }
+  | { kind: 'rate_limited'; retryAfterSeconds?: number }
   | { kind: 'internal' };
 
 /** Sorts anything thrown into a domain error, a transport error, or internal. */
 export function classifyError(error: unknown): DomainError | TransportError {
   if (error instanceof DomainError) return error;
   if (error instanceof ThrottlerException) return { kind: 'rate_limited' };
+  if (error instanceof TooManyAttemptsError) return { kind: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds };
   const code = (error as { code?: string })?.code;
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError)) {
     return { kind: 'malformed_body', detail: (error as Error).message };

@@ -47,11 +47,72 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Requests per minute per client across the API (login and device-code routes have their own, stricter limits). */
+  /**
+   * Failed authentications (wrong password, from any login route or HTTP Basic on any dialect) a login may have
+   * before it is locked; each further failure doubles the lock, from SSHID_LOCKOUT_BASE_SECONDS up to
+   * SSHID_LOCKOUT_MAX_SECONDS. A login's failures are forgotten a day after its first one, or at its next success.
+   */
+  @Transform(({ value }) => (value === undefined ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_LOCKOUT_LOGIN_FAILURES = 5;
+
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_LOCKOUT_BASE_SECONDS = 30;
+
+  @Transform(({ value }) => (value === undefined ? 900 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_LOCKOUT_MAX_SECONDS = 900;
+
+  /** Failed authentications from one client address, over all logins, within SSHID_LOCKOUT_WINDOW_SECONDS (Foreman's 30). */
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_LOCKOUT_ADDRESS_FAILURES = 30;
+
+  @Transform(({ value }) => (value === undefined ? 900 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_LOCKOUT_WINDOW_SECONDS = 900;
+
+  /**
+   * Which proxies to believe about the client address (X-Forwarded-For), as Fastify's `trustProxy`: `true`, a hop
+   * count, or addresses/CIDRs separated by commas. Unset: the TCP peer is the client. The lockout counts per address,
+   * so behind a load balancer this must name it.
+   */
+  @IsOptional()
+  @IsString()
+  SSHID_TRUST_PROXY?: string;
+
+  /** A session not used for this many minutes is over (Nexterm clients then show their login page). */
+  @Transform(({ value }) => (value === undefined ? 1440 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_SESSION_IDLE_MINUTES = 1440;
+
+  /** A session is over this many hours after it was opened, however much it is used. */
+  @Transform(({ value }) => (value === undefined ? 720 : Number(value)))
+  @IsInt()
+  @Min(1)
+  SSHID_SESSION_MAX_HOURS = 720;
+
+  /** Requests per minute per client across the API (password checks and device-code creation have their own limits). */
   @Transform(({ value }) => (value === undefined ? 1000 : Number(value)))
   @IsInt()
   @Min(1)
   SSHID_RATE_LIMIT_PER_MINUTE = 1000;
+}
+
+/** Fastify's `trustProxy` from SSHID_TRUST_PROXY. */
+export function trustProxySetting(config: AppConfig): boolean | number | string[] {
+  const value = config.SSHID_TRUST_PROXY?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -11,10 +11,11 @@ import { InitialSchema1763859600000 } from './migrations/1763859600000-initial-s
 import { DeviceCodes1763863200000 } from './migrations/1763863200000-device-codes';
 import { SecurityKeyLength1764000000000 } from './migrations/1764000000000-security-key-length';
 import { ChangeNotifications1764003600000 } from './migrations/1764003600000-change-notifications';
+import { AttemptCounters1764100000000 } from './migrations/1764100000000-attempt-counters';
 import { DeviceCode } from '../auth/device-code.entity';
 
 export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken, DeviceCode];
-export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000];
+export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000];
 
 /** Schema comes only from migrations, run at start-up; `synchronize` stays off. */
 export function dataSourceOptions(url: string): DataSourceOptions {

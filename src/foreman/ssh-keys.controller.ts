@@ -36,6 +36,7 @@ interface IndexQuery {
   400: 'Unreadable input (NUL, invalid Unicode, nesting), bad search, order or paging',
   404: 'Organization or location not found, or the resource not found',
   422: "Couldn't find User",
+  429: 'Too many requests, or too many failed passwords (Retry-After)',
   503: 'Database unavailable',
 })
 export class ForemanSshKeysController {

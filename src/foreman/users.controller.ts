@@ -42,7 +42,7 @@ function loginFromSearch(search: string | undefined): string | undefined {
 @ApiTags('users')
 @ApiBasicAuth()
 @ApiBearerAuth()
-@ApiErrors(foremanErrorSchema, { 400: 'Unreadable input (NUL, invalid Unicode, nesting)', 401: 'Unable to authenticate user', 404: 'Organization or location not found' })
+@ApiErrors(foremanErrorSchema, { 400: 'Unreadable input (NUL, invalid Unicode, nesting)', 401: 'Unable to authenticate user', 404: 'Organization or location not found', 429: 'Too many requests, or too many failed passwords (Retry-After)' })
 @ApiQuery({ name: 'organization_id', required: false, description: 'Scope to this organization (404 when unknown)' })
 @ApiQuery({ name: 'location_id', required: false, description: 'sshid keeps no locations: any value answers 404' })
 export class ForemanUsersController {

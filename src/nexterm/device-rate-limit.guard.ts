@@ -1,33 +1,35 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { ThrottlerException, ThrottlerStorage } from '@nestjs/throttler';
+import { randomUUID } from 'node:crypto';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
+import { AttemptCountersRepository } from '../auth/attempt-counters.repository';
+import { clientInfo } from '../auth/request-credentials';
+import { TooManyAttemptsError } from '../common/domain-errors';
 
 export const DEVICE_CREATE_LIMIT = 10;
-const WINDOW_MS = 60 * 60_000;
+const WINDOW_SECONDS = 3600;
 
 /**
- * Nexterm's device-code limit: 10 an hour per IP, with IETF draft-6 `RateLimit-*` headers and `Retry-After`;
- * callers signed in with a session are not limited.
+ * Nexterm's device-code limit: 10 an hour per client address, with IETF draft-6 `RateLimit-*` headers and
+ * `Retry-After`; callers signed in with a session are not limited. Counted in PostgreSQL, so it holds across
+ * instances and restarts.
  */
 @Injectable()
 export class DeviceCodeRateLimitGuard implements CanActivate {
-  constructor(@Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage) {}
+  constructor(private readonly counters: AttemptCountersRepository) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     if (request.principal?.via === 'session') return true;
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const record = await this.storage.increment(`nexterm-device-create:${request.ip}`, WINDOW_MS, DEVICE_CREATE_LIMIT, WINDOW_MS, 'device');
-    const resetSeconds = Math.max(0, Math.ceil(record.timeToExpire));
-    reply.header('RateLimit-Policy', `${DEVICE_CREATE_LIMIT};w=${WINDOW_MS / 1000}`);
+    const policy = { threshold: DEVICE_CREATE_LIMIT, windowSeconds: WINDOW_SECONDS, baseSeconds: WINDOW_SECONDS, maxLockSeconds: WINDOW_SECONDS };
+    const [record] = await this.counters.count(randomUUID(), [{ bucket: 'device_create', subject: clientInfo(request).ip ?? 'unknown', policy }]);
+    const resetSeconds = record.counted ? record.windowSecondsLeft : record.retryAfterSeconds;
+    reply.header('RateLimit-Policy', `${DEVICE_CREATE_LIMIT};w=${WINDOW_SECONDS}`);
     reply.header('RateLimit-Limit', String(DEVICE_CREATE_LIMIT));
-    reply.header('RateLimit-Remaining', String(Math.max(0, DEVICE_CREATE_LIMIT - record.totalHits)));
+    reply.header('RateLimit-Remaining', String(record.counted ? Math.max(0, DEVICE_CREATE_LIMIT - record.count) : 0));
     reply.header('RateLimit-Reset', String(resetSeconds));
-    if (record.totalHits > DEVICE_CREATE_LIMIT) {
-      reply.header('Retry-After', String(Math.max(1, Math.ceil(record.timeToBlockExpire || resetSeconds))));
-      throw new ThrottlerException();
-    }
+    if (!record.counted) throw new TooManyAttemptsError(record.retryAfterSeconds);
     return true;
   }
 }

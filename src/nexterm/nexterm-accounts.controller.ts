@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import { SkipThrottle } from '@nestjs/throttler';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequirePermission } from '../auth/auth.decorators';
@@ -123,7 +123,6 @@ export class NextermAccountsController {
   @Post('api/auth/login')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: 20, ttl: 15 * 60_000 } })
   @ApiOperation({ summary: 'Log in; the token also comes back in the Authorization header' })
   @ApiOkResponse({ schema: loginSchema })
   async login(@Body(new BodyValidationPipe(LoginDto)) body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

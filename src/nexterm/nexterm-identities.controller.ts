@@ -46,7 +46,7 @@ function secretsOf(body: { username?: string; password?: string; sshKey?: string
 @UseFilters(NextermExceptionFilter)
 @ApiTags('identities')
 @ApiBearerAuth()
-@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid body, or missing authorization header', 401: 'The provided token is not valid', 403: 'No permission', 503: 'Unavailable' })
+@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid body, or missing authorization header', 401: 'The provided token is not valid', 403: 'No permission', 429: 'Too many requests, or too many failed passwords (Retry-After)', 503: 'Unavailable' })
 export class NextermIdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}
 

@@ -80,7 +80,7 @@ const displayName = (user: { firstName: string | null; lastName: string | null }
 @UseFilters(NextermExceptionFilter)
 @ApiTags('organizations and audit')
 @ApiBearerAuth()
-@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid request', 401: 'Not authenticated', 403: 'No access', 404: 'Not found', 409: 'Conflict', 503: 'Unavailable' })
+@ApiErrors(nextermErrorSchema, { 413: 'Body too large', 400: 'Invalid request', 401: 'Not authenticated', 403: 'No access', 404: 'Not found', 409: 'Conflict', 429: 'Too many requests, or too many failed passwords (Retry-After)', 503: 'Unavailable' })
 export class NextermOrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { Throttle } from '@nestjs/throttler';
 import { ApiToken } from '../auth/api-token.entity';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
@@ -35,7 +34,6 @@ export class SshidApiController {
   @Post('auth/login')
   @Public()
   @HttpCode(200)
-  @Throttle({ default: { limit: 20, ttl: 15 * 60_000 } })
   async login(@Body(new BodyValidationPipe(LoginDto)) body: LoginDto, @Req() request: FastifyRequest) {
     const { token, session } = await this.auth.login(body.login, body.password, clientInfo(request));
     return { token, sessionId: session.id };

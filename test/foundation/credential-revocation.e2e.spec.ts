@@ -46,4 +46,21 @@ describe('credentials that must stop working', () => {
     // The admin's own session is untouched.
     await t.http().get('/api/identities/list').set('Authorization', adminSession).expect(200);
   });
+
+  it('ends a session idle for longer than SSHID_SESSION_IDLE_MINUTES, or older than SSHID_SESSION_MAX_HOURS', async () => {
+    const jo = await t.createUser('jo');
+    const idle = `Bearer ${await t.sessionToken(jo)}`;
+    const old = `Bearer ${await t.sessionToken(jo)}`;
+    const fresh = `Bearer ${await t.sessionToken(jo)}`;
+    await t.http().get('/api/identities/list').set('Authorization', idle).expect(200);
+    const ids: { id: string }[] = await t.dataSource.query(`SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at`, [jo.id]);
+    // Defaults: a day idle, thirty days in all.
+    await t.dataSource.query(`UPDATE sessions SET last_activity_at = now() - interval '1441 minutes' WHERE id = $1`, [ids[0].id]);
+    await t.dataSource.query(`UPDATE sessions SET created_at = now() - interval '721 hours' WHERE id = $1`, [ids[1].id]);
+    const refused = await t.http().get('/api/identities/list').set('Authorization', idle).expect(401);
+    expect(refused.body).toEqual({ code: 401, message: 'The provided token is not valid' });
+    await t.http().get('/v1/integrations/ssh-identities').set('Authorization', old).expect(401);
+    await t.http().get('/api/identities/list').set('Authorization', fresh).expect(200);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM sessions WHERE user_id = $1`, [jo.id])).toEqual([{ n: 1 }]);
+  });
 });
