@@ -34,12 +34,20 @@ let failed = 0;
 try {
   for (const [dialect, paths] of Object.entries(EXPECTED)) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
-    await page.goto(`${baseUrl}/docs/${dialect}`);
+    // The security headers must not break the page: any refused script, style or fetch fails the check.
+    const blocked = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) blocked.push(message.text());
+    });
+    const answer = await page.goto(`${baseUrl}/docs/${dialect}`);
+    const csp = answer?.headers()['content-security-policy'] ?? '';
     await page.waitForSelector('.opblock-summary-path', { timeout: 20_000 });
     const shown = await page.$$eval('.opblock-summary-path', (nodes) => nodes.map((n) => n.getAttribute('data-path') ?? n.textContent?.trim()));
     const screenshot = join('.tmp', `swagger-${dialect}.png`);
     await page.screenshot({ path: screenshot, fullPage: false });
     const missing = paths.filter((path) => !shown.includes(path));
+    if (!csp.includes("frame-ancestors 'none'")) missing.push('(Content-Security-Policy header)');
+    if (blocked.length > 0) missing.push(`(blocked by CSP: ${blocked.join(' | ')})`);
     if (missing.length === 0) {
       passed += 1;
       console.log(`ok ${dialect}: ${shown.length} operations listed, screenshot ${screenshot}`);

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './docs/openapi';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { FastifyInstance } from 'fastify';
+import { useSecurityHeaders } from './common/security-headers';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
 export interface CreateAppOptions {
@@ -51,6 +52,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // Nexterm's state stream (/api/ws/state) rides on the same HTTP server, through Nest's ws adapter.
   app.useWebSocketAdapter(new WsAdapter(app));
   useLenientJsonParser(adapter.getInstance());
+  await useSecurityHeaders(app);
   if (docs) setupOpenApi(app, docs.ui);
   return app;
 }
