@@ -9,12 +9,12 @@ import { JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { DeviceCode } from './device-code.entity';
 import { DeviceCodesService } from './device-codes.service';
-import { AttemptCountersRepository } from './attempt-counters.repository';
+import { LimitsModule } from '../limits/limits.module';
 import { PasswordLockoutService } from './password-lockout.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule],
-  providers: [AuthService, JwtStrategy, DeviceCodesService, AttemptCountersRepository, PasswordLockoutService],
-  exports: [AuthService, DeviceCodesService, AttemptCountersRepository],
+  imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule, LimitsModule],
+  providers: [AuthService, JwtStrategy, DeviceCodesService, PasswordLockoutService],
+  exports: [AuthService, DeviceCodesService],
 })
 export class AuthModule {}

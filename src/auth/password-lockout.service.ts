@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { TooManyAttemptsError, UnauthenticatedError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
-import { AttemptCountersRepository, AttemptPolicy } from './attempt-counters.repository';
+import { AttemptCountersRepository, AttemptPolicy } from '../limits/attempt-counters.repository';
 
 /** A login's failures are remembered this long from its first one (unless a success clears them sooner). */
 const LOGIN_MEMORY_SECONDS = 24 * 3600;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
-import { AttemptCountersRepository } from '../auth/attempt-counters.repository';
+import { AttemptCountersRepository } from '../limits/attempt-counters.repository';
 import { clientInfo } from '../auth/request-credentials';
 import { TooManyAttemptsError } from '../common/domain-errors';
 

@@ -15,12 +15,11 @@ import {
 } from './nexterm.openapi';
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
-import { ForbiddenError, NotFoundError, ValidationError } from '../common/domain-errors';
+import { ForbiddenError, ValidationError } from '../common/domain-errors';
 import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { UsersService } from '../users/users.service';
 import { asBoolean, checkField } from './joi-style';
 import { NextermExceptionFilter } from './nexterm-error.presenter';
 import { CreateOrganizationDto, InviteDto, RespondDto, UpdateOrganizationDto } from './nexterm.dto';
@@ -84,7 +83,6 @@ const displayName = (user: { firstName: string | null; lastName: string | null }
 export class NextermOrganizationsController {
   constructor(
     private readonly organizations: OrganizationsService,
-    private readonly users: UsersService,
     private readonly audit: AuditService,
   ) {}
 
@@ -203,10 +201,7 @@ export class NextermOrganizationsController {
   async invite(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(InviteDto)) body: InviteDto) {
     requireSession(principal);
     const id = organizationId(raw);
-    await this.organizations.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
-    const invitee = await this.users.findByLogin(body.username);
-    if (!invitee) throw new NotFoundError('user', body.username);
-    await this.organizations.invite(principal, id, invitee);
+    await this.organizations.invite(principal, id, body.username);
     return { success: true, message: 'Invitation sent successfully' };
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { LimitsModule } from '../limits/limits.module';
 import { IdentitiesModule } from '../identities/identities.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
@@ -14,7 +15,7 @@ import { NextermOrganizationsController } from './nexterm-organizations.controll
 
 /** Nexterm's API: accounts, sessions, organizations, identities and the audit log. */
 @Module({
-  imports: [AuthModule, UsersModule, OrganizationsModule, IdentitiesModule, AuditModule],
+  imports: [AuthModule, LimitsModule, UsersModule, OrganizationsModule, IdentitiesModule, AuditModule],
   controllers: [NextermAccountsController, NextermIdentitiesController, NextermOrganizationsController, NextermClientBootController, NextermApiKeysController],
   providers: [DeviceCodeRateLimitGuard, NextermStateGateway],
 })

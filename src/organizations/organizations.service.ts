@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
 import { Principal } from '../auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { AuditService } from '../audit/audit.service';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError } from '../common/domain-errors';
+import { AttemptCountersRepository } from '../limits/attempt-counters.repository';
 import { slugify } from '../common/slug';
 import { isUniqueViolation } from '../users/users.service';
 import { User } from '../users/user.entity';
@@ -18,6 +21,19 @@ export interface OrganizationAccess {
   permissions: OrganizationPermission[];
 }
 
+/** How an invitation ended, for the audit log. */
+function inviteOutcomeName(outcome: unknown): string {
+  if (outcome instanceof NotFoundError) return 'unknown_login';
+  if (outcome instanceof ConflictError) return outcome.reason;
+  return outcome instanceof Error ? 'failed' : 'invited';
+}
+
+/**
+ * Invitations one member may send an hour, over all organizations. Invitations of logins that do not exist count
+ * too: the answer tells whether a login exists, so the limit and the audit trail keep it from being a cheap oracle.
+ */
+export const INVITATIONS_PER_HOUR = 20;
+
 export interface MemberView {
   membership: Membership;
   user: User;
@@ -29,6 +45,8 @@ export class OrganizationsService {
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counters: AttemptCountersRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates the organization with the caller as its active owner, under a unique slug derived from the name. */
@@ -149,8 +167,26 @@ export class OrganizationsService {
     return rows.map((membership) => ({ membership, user: membership.user as User }));
   }
 
-  async invite(principal: Principal, id: number, invitee: User): Promise<void> {
+  /** Invites the account with this login; every attempt is limited per inviter and written to the audit log. */
+  async invite(principal: Principal, id: number, login: string): Promise<void> {
     await this.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
+    const policy = { threshold: INVITATIONS_PER_HOUR, windowSeconds: 3600, baseSeconds: 3600, maxLockSeconds: 3600 };
+    const [count] = await this.counters.count(randomUUID(), [{ bucket: 'invite', subject: String(principal.user.id), policy }]);
+    if (!count.counted) throw new TooManyAttemptsError(count.retryAfterSeconds);
+    const outcome = await this.inviteOutcome(principal, id, login).catch((error: unknown) => error);
+    await this.audit.record(principal, {
+      action: 'organization.member.invite',
+      resource: 'organization',
+      resourceId: id,
+      organizationId: id,
+      details: { username: login, outcome: inviteOutcomeName(outcome) },
+    });
+    if (outcome instanceof Error) throw outcome;
+  }
+
+  private async inviteOutcome(principal: Principal, id: number, login: string): Promise<void> {
+    const invitee = await this.dataSource.getRepository(User).createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
+    if (!invitee) throw new NotFoundError('user', login);
     const existing = await this.memberships.findOne({ where: { organizationId: id, userId: invitee.id } });
     if (existing?.status === 'active') throw new ConflictError('already_member', 'User is already a member of this organization');
     if (existing) throw new ConflictError('already_invited', 'User already has a pending invitation');

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Counters that must hold across instances and restarts: failed authentications per login and per client address,
- * and the device-code creation limit. One row per (bucket, subject); `attempt` is the id of the last attempt the
+ * the device-code creation limit and invitations per inviter. One row per (bucket, subject); `attempt` is the id of the last attempt the
  * row counted, so a caller can tell whether its own attempt was counted or refused by a lock another set first.
  */
 export class AttemptCounters1764100000000 implements MigrationInterface {
@@ -11,7 +11,7 @@ export class AttemptCounters1764100000000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
       CREATE TABLE attempt_counters (
-        bucket text NOT NULL CHECK (bucket IN ('login', 'address', 'device_create')),
+        bucket text NOT NULL CHECK (bucket IN ('login', 'address', 'device_create', 'invite')),
         subject text NOT NULL CHECK (length(subject) BETWEEN 1 AND 300),
         count integer NOT NULL CHECK (count >= 0),
         window_started_at timestamptz NOT NULL DEFAULT now(),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-export type AttemptBucket = 'login' | 'address' | 'device_create';
+export type AttemptBucket = 'login' | 'address' | 'device_create' | 'invite';
 
 /** How a bucket counts: `threshold` attempts per `windowSeconds`, then a lock of `baseSeconds` doubling up to `maxLockSeconds`. */
 export interface AttemptPolicy {
