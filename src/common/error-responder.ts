@@ -43,6 +43,8 @@ export function classifyError(error: unknown): DomainError | TransportError {
 /** Connection refused/reset, pool timeouts and PostgreSQL shutting down: the database is away, not the request bad. */
 function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: { code?: string } } | undefined;
+  // TypeORM releases a transaction's query runner when its connection dies mid-way; the transaction never committed.
+  if ((error as Error | undefined)?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const code = e?.driverError?.code ?? e?.code;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.launcher';
@@ -26,35 +24,21 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/**
- * The embedded cluster of this data folder when another process (a running server) already serves it:
- * PostgreSQL's lock file names its port.
- */
-function runningEmbeddedCluster(dataDir: string): string | null {
-  const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
-  const passwordFile = join(dataDir, 'postgres.password');
-  if (!existsSync(pidFile) || !existsSync(passwordFile)) return null;
-  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
-  try {
-    process.kill(Number(pid), 0);
-  } catch {
-    return null;
-  }
-  return `postgres://sshid:${readFileSync(passwordFile, 'utf8').trim()}@127.0.0.1:${port.trim()}/sshid`;
-}
-
 /** DATABASE_URL when set; otherwise an embedded PostgreSQL in SSHID_DATA_DIR with an `sshid` database. */
 export async function resolveDatabase(config: AppConfig, log: (message: string) => void): Promise<DatabaseServer> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL };
-  const running = runningEmbeddedCluster(config.SSHID_DATA_DIR);
-  if (running) {
-    log('Using the embedded PostgreSQL already running for this data folder');
-    return { url: running };
-  }
-  const embedded = await startEmbeddedPostgres({ dataDir: config.SSHID_DATA_DIR, persistent: true });
+  const embedded = await startEmbeddedPostgres({ dataDir: config.SSHID_DATA_DIR, persistent: true, onLog: embeddedLog(log) });
   const url = new URL(embedded.url);
   url.pathname = '/sshid';
   await ensureDatabase(url.toString());
   log(`Embedded PostgreSQL running on 127.0.0.1:${url.port} with data in ${config.SSHID_DATA_DIR}`);
   return { url: url.toString(), embedded };
+}
+
+/** sshid's own notes about the cluster go to the log; PostgreSQL's chatter only when it reports trouble. */
+function embeddedLog(log: (message: string) => void): (message: string) => void {
+  return (message) => {
+    const text = String(message).trim();
+    if (/^(Removing stale|Adopting|Embedded PostgreSQL)/.test(text) || /\b(FATAL|PANIC)\b/.test(text)) log(text);
+  };
 }

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,7 +25,6 @@ describe('SIGTERM', () => {
   let base: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
     const url = new URL(process.env.SSHID_TEST_ADMIN_DATABASE_URL as string);
     url.pathname = `/sshid_sigterm_${randomBytes(4).toString('hex')}`;
     databaseUrl = url.toString();
