@@ -11,6 +11,7 @@ import { InputSanityGuard } from './common/input-sanity.guard';
 import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { AppConfig } from './config/app-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { initializeWithMigrations } from './database/migrate';
 import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { IdentitiesModule } from './identities/identities.module';
@@ -59,7 +60,10 @@ export class AppModule {
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }],
           storage: new FixedWindowThrottlerStorage(),
         }),
-        TypeOrmModule.forRoot(dataSourceOptions(options.databaseUrl)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(options.databaseUrl),
+          dataSourceFactory: (dataSourceOptions) => initializeWithMigrations(dataSourceOptions!),
+        }),
         SecretsModule,
         EventsModule,
         UsersModule,

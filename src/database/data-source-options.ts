@@ -17,14 +17,14 @@ import { DeviceCode } from '../auth/device-code.entity';
 export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken, DeviceCode];
 export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000];
 
-/** Schema comes only from migrations, run at start-up; `synchronize` stays off. */
+/** Schema comes only from migrations, run at start-up under an advisory lock (migrate.ts); `synchronize` stays off. */
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: false,

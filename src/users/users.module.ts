@@ -1,5 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConflictError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
@@ -20,7 +21,13 @@ export class UsersModule implements OnApplicationBootstrap {
     const login = this.config.SSHID_ADMIN_LOGIN;
     const password = this.config.SSHID_ADMIN_PASSWORD;
     if (!login || !password || (await this.users.findByLogin(login))) return;
-    await this.users.create({ login, password, isAdmin: true });
+    try {
+      await this.users.create({ login, password, isAdmin: true });
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (error instanceof ConflictError && (await this.users.findByLogin(login))) return;
+      throw error;
+    }
     new Logger('Users').log(`Created admin account "${login}" from SSHID_ADMIN_LOGIN`);
   }
 }

@@ -1,55 +1,11 @@
 import { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
+import { StateClient, StateMessage } from '../support/state-client';
 import { ChangeFeed } from '../../src/events/change-feed.service';
 import { NextermModule } from '../../src/nexterm/nexterm.module';
 import { NorthflankModule } from '../../src/northflank/northflank.module';
 import { User } from '../../src/users/user.entity';
 import { publicKey } from '../fixtures/keys';
 import { IDENTITY_AND_KEY_PERMISSIONS, startTestApp, TestApp } from '../support/test-app';
-
-interface StateMessage {
-  type: string;
-  data: unknown;
-}
-
-/** A state-stream client as the web client opens it (client/src/common/hooks/useStateStream.js). */
-class StateClient {
-  readonly messages: StateMessage[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private readonly socket: WebSocket;
-  private waiters: Array<() => void> = [];
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url);
-    this.socket.on('message', (raw) => {
-      this.messages.push(JSON.parse(raw.toString()));
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    this.closed = new Promise((resolve) => this.socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  }
-
-  /** The next message (after `after` messages) that satisfies `test`, or fails after a few seconds. */
-  async next(test: (m: StateMessage) => boolean, after = 0): Promise<StateMessage> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const found = this.messages.slice(after).find(test);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching state message; got ${JSON.stringify(this.messages.map((m) => m.type))}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message));
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
 
 const names = (m: StateMessage) => (m.data as Array<{ name: string }>).map((i) => i.name).sort();
 
