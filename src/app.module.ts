@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import pinoPretty from 'pino-pretty';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
@@ -20,6 +21,8 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { SeedingModule } from './seeding/seeding.module';
 import { UsersModule } from './users/users.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { EmbeddedPostgresStatus } from './observability/metrics.service';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -28,6 +31,8 @@ export interface AppModuleOptions {
   dialects?: DynamicModule['imports'];
   /** Where log lines go (standard output when omitted); tests collect them to check no secret is ever logged. */
   logStream?: { write(line: string): void };
+  /** The embedded PostgreSQL's supervisor, for its restart count in the metrics. */
+  embeddedPostgres?: EmbeddedPostgresStatus;
 }
 
 /** Headers and body fields that carry secrets; pino writes `[Redacted]` in their place. */
@@ -37,6 +42,26 @@ export const REDACTED_PATHS = [
   'res.headers.authorization',
   'res.headers["set-cookie"]',
 ];
+
+/**
+ * JSON lines for machines; for a person at a terminal, pino-pretty (maintained by the pino team) turns each request
+ * into one line: time, level, method, path, status and duration.
+ */
+function logDestination(config: AppConfig): NodeJS.WritableStream {
+  const pretty = config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
+  if (!pretty) return process.stdout;
+  return pinoPretty({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,req,res,responseTime,context',
+    messageFormat: (log: Record<string, unknown>, messageKey: string) => {
+      const req = log.req as { method?: string; path?: string } | undefined;
+      const res = log.res as { statusCode?: number } | undefined;
+      if (req && res) return `${req.method} ${req.path} ${res.statusCode} ${log.responseTime} ms`;
+      return `${log.context ? `[${log.context}] ` : ''}${log[messageKey] as string}`;
+    },
+  });
+}
 
 @Module({})
 export class AppModule {
@@ -54,7 +79,7 @@ export class AppModule {
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
             },
-          }, options.logStream ?? process.stdout],
+          }, options.logStream ?? logDestination(config)],
         }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }],
@@ -73,6 +98,7 @@ export class AppModule {
         IdentitiesModule,
         SeedingModule,
         AuthModule,
+        ObservabilityModule.forRoot(options.embeddedPostgres),
         ...(options.dialects ?? []),
       ],
       controllers: [HealthController],

@@ -9,6 +9,7 @@ import { setupOpenApi } from './docs/openapi';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 import { useSecurityHeaders } from './common/security-headers';
+import { EmbeddedPostgresStatus } from './observability/metrics.service';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
 export interface CreateAppOptions {
@@ -19,10 +20,12 @@ export interface CreateAppOptions {
    * (jest cannot load the ES-module dependencies of the static file server behind the UI).
    */
   docs?: { ui: boolean };
+  /** The embedded PostgreSQL's supervisor (its restarts are a metric). */
+  embeddedPostgres?: EmbeddedPostgresStatus;
 }
 
 export async function createApp(config: AppConfig, databaseUrl: string, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const { dialects = [], logStream, docs } = options;
+  const { dialects = [], logStream, docs, embeddedPostgres } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
     trustProxy: trustProxySetting(config),
@@ -43,7 +46,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     reply.header('X-Request-Id', request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects, logStream }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects, logStream, embeddedPostgres }), adapter, {
     bufferLogs: true,
     // sshid registers its own JSON parser (below).
     bodyParser: false,

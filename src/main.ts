@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const logger = new Logger('sshid');
   const config = loadConfig();
   const database = await resolveDatabase(config, (message) => logger.log(message));
-  const app = await createApp(config, database.url, { dialects: DIALECT_MODULES, docs: { ui: true } });
+  const app = await createApp(config, database.url, { dialects: DIALECT_MODULES, docs: { ui: true }, embeddedPostgres: database.embedded });
 
   let stopping = false;
   const stop = async (signal: string) => {

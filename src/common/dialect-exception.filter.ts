@@ -4,6 +4,7 @@ import { classifyError, DialectErrorPresenter, ErrorResponse } from './error-res
 
 /** sshid's own shape, for paths no dialect owns (`/health`, `/api/sshid/...`). */
 const sshidPresenter: DialectErrorPresenter = {
+  name: 'sshid',
   owns: () => true,
   present(error) {
     const table: Record<string, [number, string]> = {

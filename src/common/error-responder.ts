@@ -52,6 +52,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
 
 /** A dialect's translation of errors into its own status codes and JSON. */
 export interface DialectErrorPresenter {
+  /** The dialect's name, for logs and metrics. */
+  readonly name: string;
   /** Whether a request belongs to this dialect (for errors raised before a route is found). */
   owns(path: string, method: string): boolean;
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse;

@@ -47,6 +47,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `pretty`: one readable line per request (the default when standard output is a terminal); `json` otherwise. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   /**
    * Failed authentications (wrong password, from any login route or HTTP Basic on any dialect) a login may have
    * before it is locked; each further failure doubles the lock, from SSHID_LOCKOUT_BASE_SECONDS up to
@@ -98,6 +103,26 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   SSHID_SESSION_MAX_HOURS = 720;
+
+  /**
+   * `/metrics` (Prometheus text) on the API port needs `Authorization: Bearer <SSHID_METRICS_TOKEN>`; with neither
+   * this nor SSHID_METRICS_PORT set, it is not served.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'SSHID_METRICS_TOKEN must be at least 16 characters' })
+  SSHID_METRICS_TOKEN?: string;
+
+  /** Serve `/metrics` on this port instead (no token; keep the port private), on SSHID_METRICS_HOST. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SSHID_METRICS_PORT?: number;
+
+  @IsString()
+  SSHID_METRICS_HOST = '127.0.0.1';
 
   /** Requests per minute per client across the API (password checks and device-code creation have their own limits). */
   @Transform(({ value }) => (value === undefined ? 1000 : Number(value)))

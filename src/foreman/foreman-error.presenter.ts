@@ -39,6 +39,7 @@ const ATTRIBUTE_NAMES: Record<string, string> = { name: 'Name', key: 'Key', fing
 const wrapped = (status: number, error: Record<string, unknown>): ErrorResponse => ({ status, body: { error } });
 
 export const foremanErrorPresenter: DialectErrorPresenter = {
+  name: 'foreman',
   owns(path, method) {
     if (path.startsWith('/apidoc') || /^\/api(\/v2)?\/status$/.test(path)) return true;
     if (/^\/api(\/v2)?\/users\/[^/]+\/ssh_keys(\/|$)/.test(path)) return true;

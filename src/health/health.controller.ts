@@ -13,7 +13,23 @@ export class HealthController {
   @Get()
   @Public()
   @SkipThrottle()
-  async health(@Res() reply: FastifyReply): Promise<void> {
+  health(@Res() reply: FastifyReply): Promise<void> {
+    return this.ready(reply);
+  }
+
+  /** The process is up and serving HTTP (a liveness probe: failing it means restart the process). */
+  @Get('live')
+  @Public()
+  @SkipThrottle()
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** PostgreSQL answers (a readiness probe: failing it means send no traffic here for now). */
+  @Get('ready')
+  @Public()
+  @SkipThrottle()
+  async ready(@Res() reply: FastifyReply): Promise<void> {
     try {
       await Promise.race([
         this.dataSource.query('SELECT 1'),

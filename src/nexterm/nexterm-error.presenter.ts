@@ -33,6 +33,7 @@ function firstMessage(error: ValidationError): string {
 }
 
 export const nextermErrorPresenter: DialectErrorPresenter = {
+  name: 'nexterm',
   owns: (path, method) => path.startsWith('/api/') && !path.startsWith('/api/sshid/') && !foremanErrorPresenter.owns(path, method),
 
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse {

@@ -11,6 +11,7 @@ function nfError(status: number, message: string, details: Record<string, unknow
 }
 
 export const northflankErrorPresenter: DialectErrorPresenter = {
+  name: 'northflank',
   owns: (path) => path.startsWith('/v1/'),
 
   present(error: DomainError | TransportError): ErrorResponse {

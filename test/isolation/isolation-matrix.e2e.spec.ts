@@ -152,6 +152,10 @@ const ROWS: Row[] = [
 /** Routes that only ever touch the caller's own data or nothing at all: every caller gets an answer, never a 500. */
 const SELF_OR_PUBLIC = [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
+  // Not served without SSHID_METRICS_TOKEN (404 for everyone); with it, the token is the only way in.
+  'GET /metrics',
   'GET /api/service/is-fts',
   'GET /api/service/version',
   'POST /api/accounts/register',

@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
 describe('the embedded PostgreSQL, supervised', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sshid-embedded-'));
   const lockFile = join(dataDir, 'postgres', 'postmaster.pid');
-  const env = { SSHID_DATA_DIR: dataDir, SSHID_ADMIN_LOGIN: 'admin', SSHID_ADMIN_PASSWORD: 'embedded-admin-password', LOG_LEVEL: 'info' };
+  const env = { SSHID_DATA_DIR: dataDir, SSHID_ADMIN_LOGIN: 'admin', SSHID_ADMIN_PASSWORD: 'embedded-admin-password', LOG_LEVEL: 'info', SSHID_METRICS_TOKEN: 'embedded-metrics-token-123' };
   const postmasterPid = () => Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
   let server: ServerProcess | undefined;
   const acknowledged: string[] = [];
@@ -70,6 +70,8 @@ describe('the embedded PostgreSQL, supervised', () => {
     expect(postmasterPid()).not.toBe(killed);
     await request(base).get('/health').expect(200);
     expect(server.output()).toMatch(/Embedded PostgreSQL restarted .*restart #1/);
+    const metrics = await request(base).get('/metrics').set('Authorization', 'Bearer embedded-metrics-token-123').expect(200);
+    expect(metrics.text).toContain('sshid_embedded_postgres_restarts_total 1');
     expect([statuses.filter((s) => s !== 200 && s !== 503), server.output().split("\n").filter((l) => /"level":50/.test(l)).slice(0, 3)]).toEqual([[], []]);
     const listed = await request(base).get('/api/identities/list').set('Authorization', `Bearer ${token}`).expect(200);
     const names = new Set(listed.body.map((i: { name: string }) => i.name));
