@@ -12,10 +12,11 @@ import { DeviceCodes1763863200000 } from './migrations/1763863200000-device-code
 import { SecurityKeyLength1764000000000 } from './migrations/1764000000000-security-key-length';
 import { ChangeNotifications1764003600000 } from './migrations/1764003600000-change-notifications';
 import { AttemptCounters1764100000000 } from './migrations/1764100000000-attempt-counters';
+import { DropDialectKeyLength1764200000000 } from './migrations/1764200000000-drop-dialect-key-length';
 import { DeviceCode } from '../auth/device-code.entity';
 
 export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken, DeviceCode];
-export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000];
+export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000, DropDialectKeyLength1764200000000];
 
 /** Schema comes only from migrations, run at start-up under an advisory lock (migrate.ts); `synchronize` stays off. */
 export function dataSourceOptions(url: string): DataSourceOptions {

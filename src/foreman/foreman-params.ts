@@ -1,3 +1,4 @@
+import { KeyLookup } from '../keys/public-keys.repository';
 import { NotFoundError, ValidationError } from '../common/domain-errors';
 
 export const FOREMAN_DEFAULT_PER_PAGE = 20;
@@ -45,4 +46,17 @@ export function sshKeyAttributes(body: unknown): { name: string | null; key: str
   const source = wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : root;
   const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
   return { name: text(source.name), key: text(source.key) };
+}
+
+/**
+ * How Foreman finds a key from its `:id`: `3-name` by the leading id only; otherwise by exact name, then by the
+ * leading integer (`3` or `3abc`) when it fits a database id.
+ */
+export function sshKeyLookups(ref: string): KeyLookup[] {
+  const leading = /^(\d+)-/.exec(ref);
+  if (leading) return [{ id: Number(leading[1]) }];
+  const lookups: KeyLookup[] = [{ name: ref }];
+  const lenient = /^(\d+)/.exec(ref);
+  if (lenient && Number(lenient[1]) <= 2147483647) lookups.push({ id: Number(lenient[1]) });
+  return lookups;
 }

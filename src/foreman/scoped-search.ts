@@ -1,5 +1,5 @@
 import { ValidationError } from '../common/domain-errors';
-import { KeyComparison, KeyField, KeyFilter } from '../keys/public-keys.service';
+import { KeyComparison, KeyField, KeyFilter } from '../keys/public-keys.repository';
 
 /**
  * Foreman's scoped-search language for SSH keys, parsed into the domain's filter tree (which the domain turns
@@ -137,7 +137,7 @@ class Parser {
       return this.comparison(this.field(token.text), operator.text);
     }
     // Free text searches the default field.
-    return { field: 'name', op: 'like', value: token.text };
+    return { field: 'name', op: 'like', value: likePattern(token.text) };
   }
 
   private comparison(field: KeyField, operator: Operator): KeyFilter {
@@ -149,7 +149,7 @@ class Parser {
     const raw = this.expectWord();
     if (operator === '~' || operator === '!~') {
       if (type === 'integer') throw searchError(`the operator 'like' is not supported for field type 'integer'`);
-      return { field, op: operator === '~' ? 'like' : 'not_like', value: raw };
+      return { field, op: operator === '~' ? 'like' : 'not_like', value: likePattern(raw) };
     }
     const comparison: KeyComparison = operator;
     return { field, op: comparison, value: this.typed(field, raw) };
@@ -224,4 +224,10 @@ export function parseForemanOrder(order: string | undefined): { field: KeyField;
     ]);
   }
   return { field: field as KeyField, direction: direction?.toLowerCase() === 'desc' ? 'DESC' : 'ASC', raw: direction ?? 'ASC' };
+}
+
+/** scoped-search's `~`: `*` and `%` are wildcards; without one the value matches anywhere (contains). */
+function likePattern(value: string): string {
+  const escaped = value.replace(/[\\_]/g, '\\$&').replace(/\*/g, '%');
+  return escaped.includes('%') ? escaped : `%${escaped}%`;
 }

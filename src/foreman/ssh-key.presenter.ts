@@ -1,5 +1,5 @@
 import { PublicKey } from '../keys/public-key.entity';
-import { paddedFingerprint } from '../keys/key.service';
+import { foremanKeyLength, paddedFingerprint } from './foreman-key-facts';
 
 /** Ruby's `Time#to_s` in UTC: `2022-03-29 08:37:23 UTC`. */
 export function foremanTime(date: Date): string {
@@ -14,7 +14,7 @@ export function presentSshKey(key: PublicKey) {
     id: key.id,
     name: key.name,
     key: key.keyText,
-    length: key.foremanLength,
+    length: foremanKeyLength(key),
     fingerprint: paddedFingerprint(key.fingerprintSha256),
   };
 }
@@ -27,7 +27,7 @@ export function presentDestroyedSshKey(key: PublicKey) {
     key: key.keyText,
     fingerprint: paddedFingerprint(key.fingerprintSha256),
     user_id: key.userId,
-    length: key.foremanLength,
+    length: foremanKeyLength(key),
     created_at: key.createdAt.toISOString(),
     updated_at: key.updatedAt.toISOString(),
   };

@@ -9,7 +9,7 @@ import { PublicKeysService } from '../keys/public-keys.service';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
 import { ForemanTaxonomyInterceptor } from './foreman-taxonomy.interceptor';
 import { ForemanHeadersInterceptor } from './foreman-headers.interceptor';
-import { parseForemanPaging, parseUserRef, sshKeyAttributes } from './foreman-params';
+import { parseForemanPaging, parseUserRef, sshKeyAttributes, sshKeyLookups } from './foreman-params';
 import { parseForemanOrder, parseForemanSearch } from './scoped-search';
 import { htmlSafeJson, presentDestroyedSshKey, presentSshKey } from './ssh-key.presenter';
 
@@ -79,7 +79,8 @@ export class ForemanSshKeysController {
   @ApiOkResponse({ schema: sshKeySchema })
   @ApiErrors(foremanErrorSchema, { 404: 'Resource ssh_key not found' })
   async show(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
-    return presentSshKey(await this.keys.findForUser(principal, parseUserRef(userRef), stripFormat(id)));
+    const ref = stripFormat(id);
+    return presentSshKey(await this.keys.findForUser(principal, parseUserRef(userRef), sshKeyLookups(ref), ref));
   }
 
   @Post()
@@ -107,7 +108,8 @@ export class ForemanSshKeysController {
   @ApiOkResponse({ schema: destroyedSshKeySchema })
   @ApiErrors(foremanErrorSchema, { 404: 'Resource ssh_key not found' })
   async destroy(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Param('id') id: string) {
-    return presentDestroyedSshKey(await this.keys.removeForUser(principal, parseUserRef(userRef), stripFormat(id)));
+    const ref = stripFormat(id);
+    return presentDestroyedSshKey(await this.keys.removeForUser(principal, parseUserRef(userRef), sshKeyLookups(ref), ref));
   }
 }
 

@@ -3,12 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { KeysModule } from '../keys/keys.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { IdentitiesRepository } from './identities.repository';
 import { IdentitiesService } from './identities.service';
 import { Identity } from './identity.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Identity]), KeysModule, OrganizationsModule, AuditModule],
-  providers: [IdentitiesService],
-  exports: [IdentitiesService],
+  providers: [IdentitiesService, IdentitiesRepository],
+  exports: [IdentitiesService, IdentitiesRepository],
 })
 export class IdentitiesModule {}

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Permission } from '../auth/permissions';
 import { credentialsAllow, Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
-import { slugify } from '../common/slug';
 import { InvalidPrivateKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
-import { PublicKey } from '../keys/public-key.entity';
-import { publicKeyFromRow, PublicKeyRow, PublicKeysService } from '../keys/public-keys.service';
+import { PublicKeysService } from '../keys/public-keys.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { SecretBox } from '../secrets/secret-box';
 import { isUniqueViolation } from '../users/users.service';
+import { IdentitiesRepository, IdentityOwner, UseTarget } from './identities.repository';
 import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
+import { DEFAULT_RESTRICTIONS, movedSlug, ORG_IDENTITIES_DENIED, sealedSecrets, uniqueSlugCandidate } from './identity-rules';
 
 /** Whose identities: the caller's own, or an organization's (by id or slug). */
 export type IdentityScope = { kind: 'personal' } | { kind: 'organization'; id?: number; slug?: string };
@@ -42,32 +42,10 @@ export interface IdentityPage {
   total: number;
 }
 
-export const DEFAULT_RESTRICTIONS: IdentityRestrictions = {
-  projects: { enabled: false },
-  tags: { enabled: false, matchCondition: 'or' },
-};
-
-const ORG_IDENTITIES_DENIED = "You don't have permission to manage this organization's identities";
-
-/** A resolved scope: the owner columns plus the organization for audit. */
-interface OwnerColumns {
-  ownerUserId: number | null;
-  organizationId: number | null;
-}
-
-/**
- * Identity slugs: the slugified name, which must start with a letter and have 3 to 39 characters.
- * Null when the name gives no such slug.
- */
-export function identitySlug(name: string): string | null {
-  const slug = slugify(name, 39);
-  return slug && /^[a-z]/.test(slug) && slug.length >= 3 ? slug : null;
-}
-
 @Injectable()
 export class IdentitiesService {
   constructor(
-    @InjectRepository(Identity) private readonly identities: Repository<Identity>,
+    private readonly identities: IdentitiesRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsService,
     private readonly publicKeys: PublicKeysService,
@@ -78,37 +56,17 @@ export class IdentitiesService {
 
   /** Identities of one scope with their keys, ordered by creation. */
   async list(principal: Principal, scope: IdentityScope, page: { limit: number; offset: number }): Promise<IdentityPage> {
-    const owner = await this.resolveScope(principal, scope, 'identities.read');
-    const condition = this.ownerCondition(owner);
-    const identities = await this.readIdentities(condition, { withKeys: true, limit: page.limit, offset: page.offset });
-    // A page past the end has no row to carry the window count.
-    const total =
-      identities.length > 0
-        ? identities[0].total
-        : Number((await this.identities.query(`SELECT count(*) AS n FROM identities i WHERE ${condition.where}`, condition.params))[0].n);
-    return { identities, total };
+    return this.identities.listOwned(await this.resolveScope(principal, scope, 'identities.read'), page);
   }
 
   /** The caller's personal identities, then those of every organization they are an active member of. */
   async listVisible(principal: Principal): Promise<Identity[]> {
     this.requireScope(principal, 'identities.read');
-    const boundTeam = principal.token?.organizationId ?? null;
-    // One statement, so the memberships and the identities are read from the same snapshot.
-    return this.readIdentities(
-      boundTeam !== null
-        ? { where: 'i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = \'active\')', params: [boundTeam, principal.user.id] }
-        : {
-            where: `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`,
-            params: [principal.user.id],
-          },
-      { withKeys: false, order: 'i.organization_id IS NOT NULL, i.id' },
-    );
+    return this.identities.listVisibleTo(principal.user.id, principal.token?.organizationId ?? null);
   }
 
-
   async getBySlug(principal: Principal, scope: IdentityScope, slug: string): Promise<Identity> {
-    const owner = await this.resolveScope(principal, scope, 'identities.read');
-    const [identity] = await this.readIdentities(this.ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]), { withKeys: true });
+    const identity = await this.identities.findOwnedBySlug(await this.resolveScope(principal, scope, 'identities.read'), slug);
     if (!identity) throw new NotFoundError('identity', slug);
     return identity;
   }
@@ -118,7 +76,7 @@ export class IdentitiesService {
     const owner = await this.resolveScope(principal, scope, 'identities.create');
     const prepared = this.prepare(input, null);
     for (let attempt = 1; ; attempt += 1) {
-      const candidate = slug ?? this.uniqueSlugCandidate(input.name as string, attempt);
+      const candidate = slug ?? uniqueSlugCandidate(input.name as string, attempt);
       try {
         return await this.dataSource.transaction((tx) => this.insert(tx, principal, owner, candidate, input, prepared));
       } catch (error) {
@@ -140,10 +98,7 @@ export class IdentitiesService {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(async (tx) => {
-          const existing = await this.ownedQuery(owner, tx)
-            .andWhere('i.slug = :slug', { slug })
-            .setLock('pessimistic_write')
-            .getOne();
+          const existing = await this.identities.lockOwnedBySlug(tx, owner, slug);
           if (!existing) {
             this.requireScope(principal, 'identities.create');
             return { identity: await this.insert(tx, principal, owner, slug, input, prepared), created: true };
@@ -170,7 +125,7 @@ export class IdentitiesService {
   async updateBySlug(principal: Principal, scope: IdentityScope, slug: string, changes: IdentityInput): Promise<Identity> {
     const owner = await this.resolveScope(principal, scope, 'identities.update');
     return this.dataSource.transaction(async (tx) => {
-      const identity = await this.ownedQuery(owner, tx).andWhere('i.slug = :slug', { slug }).setLock('pessimistic_write').getOne();
+      const identity = await this.identities.lockOwnedBySlug(tx, owner, slug);
       if (!identity) throw new NotFoundError('identity', slug);
       return this.applyUpdate(tx, principal, identity, changes, this.prepare(changes, identity));
     });
@@ -179,7 +134,7 @@ export class IdentitiesService {
   async deleteBySlug(principal: Principal, scope: IdentityScope, slug: string): Promise<void> {
     const owner = await this.resolveScope(principal, scope, 'identities.delete');
     await this.dataSource.transaction(async (tx) => {
-      const identity = await this.ownedQuery(owner, tx).andWhere('i.slug = :slug', { slug }).setLock('pessimistic_write').getOne();
+      const identity = await this.identities.lockOwnedBySlug(tx, owner, slug);
       if (!identity) throw new NotFoundError('identity', slug);
       await this.remove(tx, principal, identity);
     });
@@ -204,23 +159,20 @@ export class IdentitiesService {
   async moveToOrganization(principal: Principal, id: number, organizationId: number): Promise<Identity> {
     this.requireScope(principal, 'identities.update');
     return this.dataSource.transaction(async (tx) => {
-      const identity = await tx.getRepository(Identity).createQueryBuilder('i').where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
+      const identity = await this.identities.lockById(tx, id);
       if (!identity) throw new NotFoundError('identity', id);
       if (identity.ownerUserId !== principal.user.id || principal.token?.organizationId != null) {
         throw new ForbiddenError('not_owner', 'Can only move your own personal identities');
       }
       await this.organizations.requirePermission(principal, { id: organizationId }, 'identities.manage', ORG_IDENTITIES_DENIED);
-      const slugTaken = await tx.getRepository(Identity).exist({ where: { organizationId, slug: identity.slug } });
-      const slug = slugTaken ? `${identity.slug.slice(0, 30)}-${identity.id}`.replace(/--+/g, '-') : identity.slug;
-      await tx.update(Identity, { id }, { ownerUserId: null, organizationId, slug });
-      // Keys follow the identity: they no longer belong to the former owner personally.
-      await tx.update(PublicKey, { identityId: id }, { userId: null });
+      const slugTaken = await this.identities.slugTakenInOrganization(tx, organizationId, identity.slug);
+      await this.identities.moveToOrganization(tx, id, organizationId, slugTaken ? movedSlug(identity) : identity.slug);
       await this.audit.record(
         principal,
         { action: 'identity.update', resource: 'identity', resourceId: id, resourceName: identity.name, organizationId, details: { identityName: identity.name, targetOrganizationId: organizationId } },
         tx,
       );
-      return (await tx.findOne(Identity, { where: { id } })) as Identity;
+      return this.identities.reload(tx, id);
     });
   }
 
@@ -228,85 +180,11 @@ export class IdentitiesService {
    * Identities in the scope holding the key with this fingerprint whose restrictions let it reach a target in
    * `project` carrying `tags`. One query over the fingerprint index; the restriction rules run in SQL.
    */
-  async match(principal: Principal, scope: IdentityScope, fingerprint: string, target: { project?: string; tags: string[] }): Promise<Identity[]> {
-    const owner = await this.resolveScope(principal, scope, 'identities.read');
-    const identities = await this.ownedQuery(owner)
-      .innerJoin(PublicKey, 'k', 'k.identity_id = i.id AND k.fingerprint_sha256 = :fingerprint', { fingerprint })
-      .andWhere(
-        `(NOT COALESCE((i.restrictions #>> '{projects,enabled}')::boolean, false)
-          OR (CAST(:project AS text) IS NOT NULL AND COALESCE(i.restrictions #> '{projects,items}', '[]'::jsonb) ? CAST(:project AS text)))`,
-        { project: target.project ?? null },
-      )
-      .andWhere(
-        `(NOT COALESCE((i.restrictions #>> '{tags,enabled}')::boolean, false)
-          OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') = 'and'
-              AND COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb) <@ to_jsonb(CAST(:tags AS text[])))
-          OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') <> 'and'
-              AND jsonb_exists_any(COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb), CAST(:tags AS text[]))))`,
-        { tags: target.tags },
-      )
-      .orderBy('i.id', 'ASC')
-      .getMany();
-    await this.attachKeys(identities);
-    return identities;
+  async match(principal: Principal, scope: IdentityScope, fingerprint: string, target: UseTarget): Promise<Identity[]> {
+    return this.identities.matchByFingerprint(await this.resolveScope(principal, scope, 'identities.read'), fingerprint, target);
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
-
-  private ownerCondition(owner: OwnerColumns, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
-    const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
-    return { where: extra ? `${base} AND ${extra}` : base, params: [owner.ownerUserId ?? owner.organizationId, ...extraParams] };
-  }
-
-  /**
-   * Reads identities (and optionally their keys) in one statement: these reads serve every list and get, so they
-   * skip the ORM's query building and map rows directly. `total` is the number of rows the condition matches.
-   */
-  private async readIdentities(
-    condition: { where: string; params: unknown[] },
-    options: { withKeys: boolean; order?: string; limit?: number; offset?: number },
-  ): Promise<Array<Identity & { total: number }>> {
-    const params = [...condition.params];
-    let paging = '';
-    if (options.limit !== undefined) {
-      params.push(options.limit, options.offset ?? 0);
-      paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
-    }
-    const keys = options.withKeys
-      ? `, COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
-      : '';
-    const rows: IdentityRow[] = await this.identities.query(
-      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
-              i.restrictions, i.created_at, i.updated_at, i.version, count(*) OVER () AS total${keys}
-         FROM identities i WHERE ${condition.where} ORDER BY ${options.order ?? 'i.id'}${paging}`,
-      params,
-    );
-    return rows.map((row) => {
-      const identity = Object.assign(new Identity(), {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        description: row.description,
-        username: row.username,
-        type: row.type,
-        ownerUserId: row.owner_user_id,
-        organizationId: row.organization_id,
-        createdBy: row.created_by,
-        restrictions: row.restrictions,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        version: row.version,
-      }) as Identity & { total: number };
-      identity.total = Number(row.total);
-      if (row.keys) {
-        // json_agg turns timestamps into text; they are dates again here.
-        identity.keys = row.keys.map((key) =>
-          Object.assign(new PublicKey(), publicKeyFromRow({ ...key, created_at: new Date(key.created_at), updated_at: new Date(key.updated_at) })),
-        );
-      }
-      return identity;
-    });
-  }
 
   private requireScope(principal: Principal, permission: Permission): void {
     if (!credentialsAllow(principal, permission)) {
@@ -315,7 +193,7 @@ export class IdentitiesService {
   }
 
   /** Turns a scope into owner columns, checking the caller may act there at all. */
-  private async resolveScope(principal: Principal, scope: IdentityScope, permission: Permission): Promise<OwnerColumns> {
+  private async resolveScope(principal: Principal, scope: IdentityScope, permission: Permission): Promise<IdentityOwner> {
     this.requireScope(principal, permission);
     if (scope.kind === 'personal') {
       if (principal.token?.organizationId != null) {
@@ -331,16 +209,9 @@ export class IdentitiesService {
     return { ownerUserId: null, organizationId: access.organization.id };
   }
 
-  private ownedQuery(owner: OwnerColumns, manager?: EntityManager) {
-    const qb = (manager ? manager.getRepository(Identity) : this.identities).createQueryBuilder('i');
-    return owner.ownerUserId !== null
-      ? qb.where('i.owner_user_id = :owner', { owner: owner.ownerUserId })
-      : qb.where('i.organization_id = :org', { org: owner.organizationId });
-  }
-
   private async lockManageable(tx: EntityManager, principal: Principal, id: number, permission: Permission): Promise<Identity> {
     this.requireScope(principal, permission);
-    const identity = await tx.getRepository(Identity).createQueryBuilder('i').where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
+    const identity = await this.identities.lockById(tx, id);
     if (!identity) throw new NotFoundError('identity', id);
     if (identity.organizationId !== null) {
       await this.organizations.requirePermission(principal, { id: identity.organizationId }, 'identities.manage', ORG_IDENTITIES_DENIED);
@@ -348,13 +219,6 @@ export class IdentitiesService {
       throw new ForbiddenError('not_owner', 'No permission to access this identity');
     }
     return identity;
-  }
-
-  private uniqueSlugCandidate(name: string, attempt: number): string {
-    const base = identitySlug(name) ?? `identity-${slugify(name, 29) ?? 'x'}`.replace(/-x$/, '-key');
-    if (attempt === 1) return base;
-    const suffix = `-${attempt}`;
-    return base.slice(0, 39 - suffix.length).replace(/-+$/, '') + suffix;
   }
 
   /**
@@ -397,7 +261,7 @@ export class IdentitiesService {
     return { type, derived, listed };
   }
 
-  private async insert(tx: EntityManager, principal: Principal, owner: OwnerColumns, slug: string, input: IdentityInput, prepared: PreparedSecrets): Promise<Identity> {
+  private async insert(tx: EntityManager, principal: Principal, owner: IdentityOwner, slug: string, input: IdentityInput, prepared: PreparedSecrets): Promise<Identity> {
     const identity = await tx.save(
       tx.create(Identity, {
         slug,
@@ -409,7 +273,7 @@ export class IdentitiesService {
         organizationId: owner.organizationId,
         createdBy: principal.user.id,
         restrictions: input.restrictions ?? DEFAULT_RESTRICTIONS,
-        ...this.sealedSecrets(input, prepared.type ?? 'ssh', null),
+        ...sealedSecrets(input, prepared.type ?? 'ssh', null, (value) => this.secretBox.seal(value)),
       }),
     );
     await this.syncKeys(tx, identity, input, prepared);
@@ -425,12 +289,12 @@ export class IdentitiesService {
       },
       tx,
     );
-    return this.reload(tx, identity.id);
+    return this.identities.reload(tx, identity.id);
   }
 
   private async applyUpdate(tx: EntityManager, principal: Principal, identity: Identity, changes: IdentityInput, prepared: PreparedSecrets): Promise<Identity> {
     const type = prepared.type ?? identity.type;
-    const patch: Partial<Identity> = { ...this.sealedSecrets(changes, type, identity) };
+    const patch: Partial<Identity> = { ...sealedSecrets(changes, type, identity, (value) => this.secretBox.seal(value)) };
     if (changes.name !== undefined) patch.name = changes.name;
     if (changes.description !== undefined) patch.description = changes.description;
     if (changes.username !== undefined) patch.username = changes.username;
@@ -455,7 +319,7 @@ export class IdentitiesService {
       },
       tx,
     );
-    return this.reload(tx, identity.id);
+    return this.identities.reload(tx, identity.id);
   }
 
   private async remove(tx: EntityManager, principal: Principal, identity: Identity): Promise<void> {
@@ -465,32 +329,6 @@ export class IdentitiesService {
       { action: 'identity.delete', resource: 'identity', resourceId: identity.id, resourceName: identity.name, organizationId: identity.organizationId, details: { identityName: identity.name, identityType: identity.type } },
       tx,
     );
-  }
-
-  /**
-   * Secret sync (Nexterm's rules): only secrets present are considered. A password for a password type drops the
-   * key and passphrase; a key for `ssh` drops the password; a key sent without a passphrase drops the stored one.
-   */
-  private sealedSecrets(input: IdentityInput, type: IdentityType, current: Identity | null): Partial<Identity> {
-    const sealed: Partial<Identity> = {};
-    const seal = (value: string) => this.secretBox.seal(value);
-    if ((type === 'password' || type === 'password-only') && input.password !== undefined) {
-      sealed.passwordSecret = seal(input.password);
-      sealed.privateKeySecret = null;
-      sealed.passphraseSecret = null;
-    }
-    if ((type === 'ssh' || type === 'both') && input.privateKey !== undefined) {
-      sealed.privateKeySecret = seal(input.privateKey);
-      sealed.passphraseSecret = input.passphrase !== undefined ? seal(input.passphrase) : null;
-      if (type === 'ssh') sealed.passwordSecret = null;
-    }
-    if (type === 'both' && input.password !== undefined) sealed.passwordSecret = seal(input.password);
-    if (!current) {
-      sealed.passwordSecret ??= null;
-      sealed.privateKeySecret ??= null;
-      sealed.passphraseSecret ??= null;
-    }
-    return sealed;
   }
 
   private async syncKeys(tx: EntityManager, identity: Identity, input: IdentityInput, prepared: PreparedSecrets, type = prepared.type): Promise<void> {
@@ -504,42 +342,6 @@ export class IdentitiesService {
       await this.publicKeys.setDerivedKey(tx, identity, null);
     }
   }
-
-  private async reload(tx: EntityManager, id: number): Promise<Identity> {
-    const identity = (await tx.findOne(Identity, { where: { id } })) as Identity;
-    identity.keys = await tx.find(PublicKey, { where: { identityId: id }, order: { position: 'ASC', id: 'ASC' } });
-    return identity;
-  }
-
-  private async attachKeys(identities: Identity[]): Promise<void> {
-    if (identities.length === 0) return;
-    const keys = await this.dataSource
-      .getRepository(PublicKey)
-      .createQueryBuilder('k')
-      .where('k.identity_id = ANY(:ids::int[])', { ids: identities.map((i) => i.id) })
-      .orderBy('k.position', 'ASC')
-      .addOrderBy('k.id', 'ASC')
-      .getMany();
-    for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
-  }
-}
-
-interface IdentityRow {
-  id: number;
-  slug: string;
-  name: string;
-  description: string | null;
-  username: string | null;
-  type: IdentityType;
-  owner_user_id: number | null;
-  organization_id: number | null;
-  created_by: number | null;
-  restrictions: IdentityRestrictions;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-  total: string;
-  keys?: PublicKeyRow[];
 }
 
 interface PreparedSecrets {

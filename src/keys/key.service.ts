@@ -19,7 +19,7 @@ export class InvalidPublicKeyError extends Error {
   constructor(
     readonly reason: KeyRejection,
     message: string,
-    /** True when a known key type word appears somewhere in the text (Foreman can still fingerprint those). */
+    /** True when a known key type word appears somewhere in the text (a lenient reader could still fingerprint it). */
     readonly hasKnownTypeToken: boolean,
   ) {
     super(message);
@@ -45,11 +45,6 @@ export interface ParsedPublicKey {
   comment: string | null;
   /** Bits as `ssh-keygen -l` prints them. */
   bits: number;
-  /**
-   * Bits as Foreman 3.x reports them: eight times the significant bytes of the blob's last field
-   * (its sshkey gem gives 520/776/1064 for the ECDSA curves).
-   */
-  foremanLength: number;
   /** `SHA256:` + unpadded base64, as `ssh-keygen -l -E sha256`. */
   fingerprintSha256: string;
   /** `MD5:` + colon-separated hex, as `ssh-keygen -l -E md5`. */
@@ -79,7 +74,7 @@ function isKnownType(word: string): boolean {
 }
 
 /** Splits an SSH wire blob into its length-prefixed fields; null when the lengths do not add up. */
-function splitWireFields(blob: Buffer): Buffer[] | null {
+export function splitWireFields(blob: Buffer): Buffer[] | null {
   const fields: Buffer[] = [];
   let offset = 0;
   while (offset < blob.length) {
@@ -93,16 +88,15 @@ function splitWireFields(blob: Buffer): Buffer[] | null {
   return fields;
 }
 
-function significantBytes(field: Buffer): number {
-  let start = 0;
-  while (start < field.length && field[start] === 0) start += 1;
-  return field.length - start;
+export function isSecurityKeyType(type: string): boolean {
+  return SECURITY_KEY_TYPES.has(type);
 }
 
-/** The SHA256 digest in padded base64 without the `SHA256:` prefix (Foreman's form). */
-export function paddedFingerprint(fingerprintSha256: string): string {
-  const bare = fingerprintSha256.replace(/^SHA256:/, '');
-  return bare + '='.repeat((4 - (bare.length % 4)) % 4);
+/** The length-prefixed fields of a stored key line's blob (the word after its type word); null when unreadable. */
+export function keyBlobFields(keyText: string, type: string): Buffer[] | null {
+  const words = keyText.trim().split(/\s+/);
+  const data = words[words.indexOf(type) + 1];
+  return data && BASE64.test(data) ? splitWireFields(Buffer.from(data, 'base64')) : null;
 }
 
 /**
@@ -159,9 +153,6 @@ export class KeyService {
       openssh: comment ? `${typeWord} ${data} ${comment}` : `${typeWord} ${data}`,
       comment,
       bits,
-      // A security key's blob ends with its application string ("ssh:"); the key material sits just before it,
-      // so an sk-* key reports the length of its plain sibling (sk-ssh-ed25519 256, sk-ecdsa nistp256 520).
-      foremanLength: significantBytes(fields[fields.length - (SECURITY_KEY_TYPES.has(typeWord) ? 2 : 1)]) * 8,
       fingerprintSha256: `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`,
       fingerprintMd5: `MD5:${createHash('md5')
         .update(blob)
@@ -196,11 +187,6 @@ export class KeyService {
       throw new InvalidPrivateKeyError('malformed', 'the SSH private key could not be read');
     }
     return { publicKey: this.publicOf(pkcs8, 'pem'), encrypted };
-  }
-
-  /** Foreman's fingerprint form: the SHA256 digest in padded base64 without the `SHA256:` prefix. */
-  paddedFingerprint(fingerprintSha256: string): string {
-    return paddedFingerprint(fingerprintSha256);
   }
 
   /** Accepts `SHA256:xxx`, `xxx` or `xxx=` and returns the stored `SHA256:xxx` form, or null. */

@@ -4,10 +4,11 @@ import { User } from '../users/user.entity';
 import { KeyService } from './key.service';
 import { PublicKey } from './public-key.entity';
 import { PublicKeysService } from './public-keys.service';
+import { PublicKeysRepository } from './public-keys.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PublicKey, User])],
-  providers: [KeyService, PublicKeysService],
-  exports: [KeyService, PublicKeysService],
+  providers: [KeyService, PublicKeysService, PublicKeysRepository],
+  exports: [KeyService, PublicKeysService, PublicKeysRepository],
 })
 export class KeysModule {}

@@ -33,9 +33,6 @@ export class PublicKey {
   @Column({ type: 'int' })
   bits: number;
 
-  @Column({ name: 'foreman_length', type: 'int' })
-  foremanLength: number;
-
   /** `SHA256:` + unpadded base64, as ssh-keygen prints it. */
   @Column({ name: 'fingerprint_sha256', type: 'varchar', length: 60 })
   fingerprintSha256: string;

@@ -6,7 +6,8 @@ import { emptyEnvelope, identityEnvelope, identityListEnvelope, northflankErrorS
 import { Principal } from '../auth/principal';
 import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ValidationError } from '../common/domain-errors';
-import { IdentitiesService, identitySlug, IdentityInput } from '../identities/identities.service';
+import { IdentitiesService, IdentityInput } from '../identities/identities.service';
+import { identitySlug } from '../identities/identity-rules';
 import { NorthflankExceptionFilter } from './northflank-error.presenter';
 import { encodeCursor, parseIdentityId, parseListQuery, scopeFor } from './northflank-query';
 import { CreateSshIdentityDto, UpdateSshIdentityDto } from './ssh-identity.dto';

@@ -1,6 +1,6 @@
 import { ORGANIZATION_PERMISSIONS } from '../auth/permissions';
 import { Violation } from '../common/domain-errors';
-import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identities.service';
+import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identity-rules';
 import { IdentityRestrictions } from '../identities/identity.entity';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
 

@@ -203,8 +203,8 @@ export class SeedService {
     if (rows.length === 0) return;
     const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
     await tx.query(
-      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, foreman_length, fingerprint_sha256, fingerprint_md5, comment, position)
-       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::int[])`,
+      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, position)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[])`,
       [
         column((r) => r.userId),
         column((r) => r.identityId),
@@ -212,7 +212,6 @@ export class SeedService {
         column((r) => r.text),
         column((r) => r.parsed.type),
         column((r) => r.parsed.bits),
-        column((r) => r.parsed.foremanLength),
         column((r) => r.parsed.fingerprintSha256),
         column((r) => r.parsed.fingerprintMd5),
         column((r) => r.parsed.comment),

@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { PublicKey } from '../keys/public-key.entity';
+import { publicKeyFromRow, PublicKeyRow } from '../keys/public-keys.repository';
+import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
+
+/** Whose identities a query may touch: exactly one of the two is set. */
+export interface IdentityOwner {
+  ownerUserId: number | null;
+  organizationId: number | null;
+}
+
+/** Where a key may be used: the target a restriction match is asked about. */
+export interface UseTarget {
+  project?: string;
+  tags: string[];
+}
+
+interface IdentityRow {
+  id: number;
+  slug: string;
+  name: string;
+  description: string | null;
+  username: string | null;
+  type: IdentityType;
+  owner_user_id: number | null;
+  organization_id: number | null;
+  created_by: number | null;
+  restrictions: IdentityRestrictions;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  total: string;
+  keys?: PublicKeyRow[];
+}
+
+/**
+ * Every query on identities. Each method takes the owner it may touch, so no caller can forget the scope; the hot
+ * reads (lists and gets, with their keys) are one raw statement each, mapped without the ORM.
+ */
+@Injectable()
+export class IdentitiesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One page of an owner's identities with their keys, and how many the owner has. */
+  async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
+    const condition = ownerCondition(owner);
+    const identities = await this.read(condition, { withKeys: true, limit: page.limit, offset: page.offset });
+    // A page past the end has no row to carry the window count.
+    const total =
+      identities.length > 0
+        ? identities[0].total
+        : Number((await this.dataSource.query(`SELECT count(*) AS n FROM identities i WHERE ${condition.where}`, condition.params))[0].n);
+    return { identities, total };
+  }
+
+  async findOwnedBySlug(owner: IdentityOwner, slug: string): Promise<Identity | null> {
+    const [identity] = await this.read(ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]), { withKeys: true });
+    return identity ?? null;
+  }
+
+  /**
+   * A user's personal identities, then those of every organization they are an active member of (or only the
+   * organization a token is bound to, while the user is still an active member there). One statement, so the
+   * memberships and the identities come from the same snapshot. Keys are not read.
+   */
+  listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
+    const condition =
+      boundOrganizationId !== null
+        ? {
+            where: `i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = 'active')`,
+            params: [boundOrganizationId, userId],
+          }
+        : {
+            where: `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`,
+            params: [userId],
+          };
+    return this.read(condition, { withKeys: false, order: 'i.organization_id IS NOT NULL, i.id' });
+  }
+
+  /** The owner's identity at `slug`, row-locked for the rest of the transaction. */
+  lockOwnedBySlug(tx: EntityManager, owner: IdentityOwner, slug: string): Promise<Identity | null> {
+    return ownedQuery(tx, owner).andWhere('i.slug = :slug', { slug }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Any identity by id, row-locked: the caller decides whether it may be touched (see the access rules). */
+  lockById(tx: EntityManager, id: number): Promise<Identity | null> {
+    return tx.getRepository(Identity).createQueryBuilder('i').where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  slugTakenInOrganization(tx: EntityManager, organizationId: number, slug: string): Promise<boolean> {
+    return tx.getRepository(Identity).exist({ where: { organizationId, slug } });
+  }
+
+  /** Hands a personal identity to an organization; its keys stop belonging to the former owner personally. */
+  async moveToOrganization(tx: EntityManager, id: number, organizationId: number, slug: string): Promise<void> {
+    await tx.update(Identity, { id }, { ownerUserId: null, organizationId, slug });
+    await tx.update(PublicKey, { identityId: id }, { userId: null });
+  }
+
+  /**
+   * The owner's identities holding the key with this fingerprint whose restrictions let it reach `target`: one
+   * query over the fingerprint index, the restriction rules (project list; tags with `and`/`or`) evaluated in SQL.
+   */
+  async matchByFingerprint(owner: IdentityOwner, fingerprint: string, target: UseTarget): Promise<Identity[]> {
+    const identities = await ownedQuery(this.dataSource.manager, owner)
+      .innerJoin(PublicKey, 'k', 'k.identity_id = i.id AND k.fingerprint_sha256 = :fingerprint', { fingerprint })
+      .andWhere(RESTRICTIONS_ALLOW, { project: target.project ?? null, tags: target.tags })
+      .orderBy('i.id', 'ASC')
+      .getMany();
+    await this.attachKeys(identities);
+    return identities;
+  }
+
+  /** An identity as just written, with its keys. */
+  async reload(tx: EntityManager, id: number): Promise<Identity> {
+    const identity = (await tx.findOne(Identity, { where: { id } })) as Identity;
+    identity.keys = await tx.find(PublicKey, { where: { identityId: id }, order: { position: 'ASC', id: 'ASC' } });
+    return identity;
+  }
+
+  private async attachKeys(identities: Identity[]): Promise<void> {
+    if (identities.length === 0) return;
+    const keys = await this.dataSource
+      .getRepository(PublicKey)
+      .createQueryBuilder('k')
+      .where('k.identity_id = ANY(:ids::int[])', { ids: identities.map((i) => i.id) })
+      .orderBy('k.position', 'ASC')
+      .addOrderBy('k.id', 'ASC')
+      .getMany();
+    for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
+  }
+
+  /** `total` is the number of rows the condition matches (a window count, read in the same statement). */
+  private async read(
+    condition: { where: string; params: unknown[] },
+    options: { withKeys: boolean; order?: string; limit?: number; offset?: number },
+  ): Promise<Array<Identity & { total: number }>> {
+    const params = [...condition.params];
+    let paging = '';
+    if (options.limit !== undefined) {
+      params.push(options.limit, options.offset ?? 0);
+      paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    }
+    const keys = options.withKeys
+      ? `, COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
+      : '';
+    const rows: IdentityRow[] = await this.dataSource.query(
+      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
+              i.restrictions, i.created_at, i.updated_at, i.version, count(*) OVER () AS total${keys}
+         FROM identities i WHERE ${condition.where} ORDER BY ${options.order ?? 'i.id'}${paging}`,
+      params,
+    );
+    return rows.map(identityFromRow);
+  }
+}
+
+/**
+ * The restriction rule as SQL (`:project`, `:tags`): a disabled list allows everything; an enabled project list
+ * must name the project; enabled tags need all (`and`) or any (`or`) of their items among the target's tags.
+ */
+export const RESTRICTIONS_ALLOW = `(NOT COALESCE((i.restrictions #>> '{projects,enabled}')::boolean, false)
+    OR (CAST(:project AS text) IS NOT NULL AND COALESCE(i.restrictions #> '{projects,items}', '[]'::jsonb) ? CAST(:project AS text)))
+  AND (NOT COALESCE((i.restrictions #>> '{tags,enabled}')::boolean, false)
+    OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') = 'and'
+        AND COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb) <@ to_jsonb(CAST(:tags AS text[])))
+    OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') <> 'and'
+        AND jsonb_exists_any(COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb), CAST(:tags AS text[]))))`;
+
+function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
+  const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
+  return { where: extra ? `${base} AND ${extra}` : base, params: [owner.ownerUserId ?? owner.organizationId, ...extraParams] };
+}
+
+function ownedQuery(manager: EntityManager, owner: IdentityOwner) {
+  const qb = manager.getRepository(Identity).createQueryBuilder('i');
+  return owner.ownerUserId !== null
+    ? qb.where('i.owner_user_id = :owner', { owner: owner.ownerUserId })
+    : qb.where('i.organization_id = :org', { org: owner.organizationId });
+}
+
+function identityFromRow(row: IdentityRow): Identity & { total: number } {
+  const identity = Object.assign(new Identity(), {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    username: row.username,
+    type: row.type,
+    ownerUserId: row.owner_user_id,
+    organizationId: row.organization_id,
+    createdBy: row.created_by,
+    restrictions: row.restrictions,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  }) as Identity & { total: number };
+  identity.total = Number(row.total);
+  if (row.keys) {
+    // json_agg turns timestamps into text; they are dates again here.
+    identity.keys = row.keys.map((key) =>
+      Object.assign(new PublicKey(), publicKeyFromRow({ ...key, created_at: new Date(key.created_at), updated_at: new Date(key.updated_at) })),
+    );
+  }
+  return identity;
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, IsNull, NotBrackets, WhereExpressionBuilder } from 'typeorm';
+import { User } from '../users/user.entity';
+import { PublicKey } from './public-key.entity';
+
+/** Fields a personal key can be filtered and ordered by. */
+export type KeyField = 'id' | 'name' | 'user_id';
+/** `like`/`not_like` take an ILIKE pattern (`%` and `_` wildcards, `\` escapes), built by the caller. */
+export type KeyComparison = '=' | '!=' | '>' | '<' | '>=' | '<=' | 'like' | 'not_like' | 'in' | 'not_in' | 'null' | 'not_null';
+
+/** A filter tree, built by a dialect from its query language and compiled here to parameterised SQL. */
+export type KeyFilter =
+  | { and: KeyFilter[] }
+  | { or: KeyFilter[] }
+  | { not: KeyFilter }
+  | { field: KeyField; op: KeyComparison; value?: string | number | Array<string | number> };
+
+export interface KeyListQuery {
+  filter?: KeyFilter;
+  order?: { field: KeyField; direction: 'ASC' | 'DESC' };
+  /** null: no limit. */
+  limit: number | null;
+  offset: number;
+}
+
+export interface KeyPage {
+  /** All of the user's personal keys. */
+  total: number;
+  /** Those matching the filter. */
+  subtotal: number;
+  keys: PublicKey[];
+}
+
+/** One way to name a personal key: by id or by exact name. */
+export type KeyLookup = { id: number } | { name: string };
+
+const COLUMN: Record<KeyField, string> = { id: 'k.id', name: 'k.name', user_id: 'k.user_id' };
+
+/** A `public_keys` row as PostgreSQL returns it. */
+export interface PublicKeyRow {
+  id: number;
+  user_id: number | null;
+  identity_id: number | null;
+  name: string | null;
+  key_text: string;
+  key_type: string;
+  bits: number;
+  fingerprint_sha256: string;
+  fingerprint_md5: string;
+  comment: string | null;
+  position: number;
+  derived: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    identityId: row.identity_id,
+    name: row.name,
+    keyText: row.key_text,
+    keyType: row.key_type,
+    bits: row.bits,
+    fingerprintSha256: row.fingerprint_sha256,
+    fingerprintMd5: row.fingerprint_md5,
+    comment: row.comment,
+    position: row.position,
+    derived: row.derived,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Every query on public keys; personal-key methods take the owning user's id. */
+@Injectable()
+export class PublicKeysRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A page of a user's personal keys: filtered, ordered, with the matching count from the same statement. */
+  async listPersonal(userId: number, query: KeyListQuery): Promise<KeyPage> {
+    const base = () => this.dataSource.getRepository(PublicKey).createQueryBuilder('k').where('k.user_id = :userId AND k.identity_id IS NULL', { userId });
+    const filtered = base();
+    if (query.filter) {
+      const counter = { n: 0 };
+      filtered.andWhere(new Brackets((qb) => compileFilter(qb, query.filter as KeyFilter, counter)));
+    }
+    if (query.order) {
+      const nulls = query.order.field === 'id' ? undefined : query.order.direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
+      filtered.orderBy(COLUMN[query.order.field], query.order.direction, nulls);
+    } else {
+      filtered.orderBy('k.id', 'ASC');
+    }
+    if (query.limit !== null) filtered.limit(query.limit).offset(query.offset);
+    // One round trip: the window count is taken before LIMIT, so it is the number of matching keys.
+    filtered.select('k.*').addSelect('count(*) OVER ()', 'matching');
+    const [rows, unfilteredTotal] = await Promise.all([
+      filtered.getRawMany<PublicKeyRow & { matching: string }>(),
+      query.filter ? base().getCount() : Promise.resolve(null),
+    ]);
+    // An empty page (past the end, or per_page=0) carries no window count, so it is counted on its own.
+    const matching =
+      rows.length > 0
+        ? Number(rows[0].matching)
+        : Number((await filtered.clone().select('count(*)', 'n').orderBy().limit(undefined).offset(undefined).getRawOne())?.n ?? 0);
+    const keys = rows.map((row) => Object.assign(new PublicKey(), publicKeyFromRow(row)));
+    return { total: unfilteredTotal ?? matching, subtotal: matching, keys };
+  }
+
+  /** The first of the lookups that names one of the user's personal keys (the lowest id among equal names). */
+  async findPersonal(userId: number, lookups: KeyLookup[]): Promise<PublicKey | null> {
+    const repository = this.dataSource.getRepository(PublicKey);
+    for (const lookup of lookups) {
+      const key = await repository.findOne({ where: { userId, identityId: IsNull(), ...lookup }, order: { id: 'ASC' } });
+      if (key) return key;
+    }
+    return null;
+  }
+
+  personalFingerprintTaken(userId: number, fingerprintSha256: string): Promise<boolean> {
+    return this.dataSource.getRepository(PublicKey).exist({ where: { userId, identityId: IsNull(), fingerprintSha256 } });
+  }
+
+  insertPersonal(key: Partial<PublicKey>): Promise<PublicKey> {
+    const repository = this.dataSource.getRepository(PublicKey);
+    return repository.save(repository.create(key));
+  }
+
+  async deletePersonal(userId: number, id: number): Promise<boolean> {
+    const result = await this.dataSource.getRepository(PublicKey).delete({ id, userId, identityId: IsNull() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  userExists(userId: number): Promise<boolean> {
+    return this.dataSource.getRepository(User).exist({ where: { id: userId } });
+  }
+
+  /** Replaces an identity's listed keys (keeping the derived one; a listed copy of it is dropped). */
+  async replaceIdentityKeys(tx: EntityManager, identityId: number, rows: Partial<PublicKey>[]): Promise<void> {
+    await tx.delete(PublicKey, { identityId, derived: false });
+    const derived = await tx.find(PublicKey, { where: { identityId, derived: true } });
+    const kept = rows.filter((row) => !derived.some((d) => d.fingerprintSha256 === row.fingerprintSha256));
+    if (kept.length > 0) await tx.insert(PublicKey, kept.map((row) => tx.create(PublicKey, { ...row, identityId })));
+  }
+
+  /** Sets (or clears) the identity's derived key; a listed key with the same fingerprint becomes that one. */
+  async setDerivedKey(tx: EntityManager, identityId: number, row: Partial<PublicKey> | null): Promise<void> {
+    await tx.delete(PublicKey, { identityId, derived: true });
+    if (!row) return;
+    await tx.delete(PublicKey, { identityId, fingerprintSha256: row.fingerprintSha256 });
+    await tx.insert(PublicKey, tx.create(PublicKey, { ...row, identityId, position: -1, derived: true }));
+  }
+}
+
+function compileFilter(qb: WhereExpressionBuilder, filter: KeyFilter, counter: { n: number }): void {
+  if ('and' in filter || 'or' in filter) {
+    const parts = 'and' in filter ? filter.and : filter.or;
+    parts.forEach((part, index) => {
+      const bracket = new Brackets((inner) => compileFilter(inner, part, counter));
+      if (index === 0) qb.where(bracket);
+      else if ('and' in filter) qb.andWhere(bracket);
+      else qb.orWhere(bracket);
+    });
+    return;
+  }
+  if ('not' in filter) {
+    qb.where(new NotBrackets((inner) => compileFilter(inner, filter.not, counter)));
+    return;
+  }
+  const column = COLUMN[filter.field];
+  const param = `p${counter.n++}`;
+  const value = filter.value;
+  const text = (sql: string, v?: unknown) => qb.where(sql, v === undefined ? {} : { [param]: v });
+  switch (filter.op) {
+    case 'null':
+      text(`${column} IS NULL`);
+      return;
+    case 'not_null':
+      text(`${column} IS NOT NULL`);
+      return;
+    case 'like':
+      text(`${column} ILIKE :${param}`, String(value));
+      return;
+    case 'not_like':
+      text(`(${column} IS NULL OR ${column} NOT ILIKE :${param})`, String(value));
+      return;
+    case 'in':
+      text(`${column} IN (:...${param})`, value);
+      return;
+    case 'not_in':
+      text(`${column} NOT IN (:...${param})`, value);
+      return;
+    case '!=':
+      text(`(${column} IS NULL OR ${column} <> :${param})`, value);
+      return;
+    default:
+      text(`${column} ${filter.op} :${param}`, value);
+  }
+}
