@@ -5,6 +5,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { ApiToken } from './api-token.entity';
 import { AuthService } from './auth.service';
+import { CredentialsRepository } from './credentials.repository';
 import { JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { DeviceCode } from './device-code.entity';
@@ -14,7 +15,7 @@ import { PasswordLockoutService } from './password-lockout.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule, LimitsModule],
-  providers: [AuthService, JwtStrategy, DeviceCodesService, PasswordLockoutService],
+  providers: [AuthService, JwtStrategy, DeviceCodesService, PasswordLockoutService, CredentialsRepository],
   exports: [AuthService, DeviceCodesService],
 })
 export class AuthModule {}

@@ -1,8 +1,6 @@
-import { createHash, KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import * as jwt from 'jsonwebtoken';
-import { Repository } from 'typeorm';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
 import { isStorableText } from '../common/input-sanity.guard';
 import { AppConfig } from '../config/app-config';
@@ -14,6 +12,7 @@ import { ApiToken } from './api-token.entity';
 import { isPermission, Permission } from './permissions';
 import { PasswordLockoutService } from './password-lockout.service';
 import { Principal } from './principal';
+import { CredentialRow, CredentialsRepository, sha256Hex } from './credentials.repository';
 import { Session } from './session.entity';
 
 /** Claims of every sshid bearer token: a session or an API token, named by its row id. */
@@ -31,46 +30,18 @@ export interface ClientInfo {
   userAgent?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A `sessions` or `api_tokens` row joined with its user (`u_` columns). */
-interface CredentialRow {
-  id: string;
-  user_id: number;
-  token_hash: string;
-  ip?: string | null;
-  last_activity_at: Date;
-  created_at: Date;
-  last_used_at: Date | null;
-  expires_at: Date | null;
-  permissions: string[];
-  organization_id: number | null;
-  u_login: string;
-  u_email: string | null;
-  u_first_name: string | null;
-  u_last_name: string | null;
-  u_is_admin: boolean;
-  u_permissions: string[];
-  u_disabled: boolean;
-  u_created_at: Date;
-  u_updated_at: Date;
-}
-
 /** Activity timestamps are written at most once a minute per session or token, not on every request. */
 const ACTIVITY_RESOLUTION_MS = 60_000;
 function isStale(at: Date): boolean {
   return Date.now() - at.getTime() > ACTIVITY_RESOLUTION_MS;
 }
 
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
+export { sha256Hex };
 
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(ApiToken) private readonly apiTokens: Repository<ApiToken>,
+    private readonly credentials: CredentialsRepository,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
     @Inject(JWT_SECRET) private readonly jwtSecret: KeyObject,
@@ -94,28 +65,23 @@ export class AuthService {
     });
   }
 
-  async openSession(user: User, client: ClientInfo): Promise<{ token: string; session: Session }> {
-    const session = this.sessions.create({ userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null, tokenHash: '0'.repeat(64) });
-    await this.sessions.insert(session);
-    const token = this.sign({ sub: String(user.id), typ: 'session', jti: session.id });
-    await this.sessions.update({ id: session.id }, { tokenHash: sha256Hex(token) });
-    return { token, session };
+  openSession(user: User, client: ClientInfo): Promise<{ token: string; session: Session }> {
+    return this.credentials.insertSession({ userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null }, (session) =>
+      this.sign({ sub: String(user.id), typ: 'session', jti: session.id }),
+    );
   }
 
   /** Revokes the session the token names; false when it is unknown. */
-  async logout(token: string): Promise<boolean> {
-    const result = await this.sessions.delete({ tokenHash: sha256Hex(token) });
-    return (result.affected ?? 0) > 0;
+  logout(token: string): Promise<boolean> {
+    return this.credentials.deleteSessionByTokenHash(sha256Hex(token));
   }
 
   listSessions(principal: Principal): Promise<Session[]> {
-    return this.sessions.find({ where: { userId: principal.user.id }, order: { lastActivityAt: 'DESC' } });
+    return this.credentials.listSessions(principal.user.id);
   }
 
   async revokeSession(principal: Principal, sessionId: string): Promise<void> {
-    const valid = /^[0-9a-f-]{36}$/i.test(sessionId);
-    const result = valid ? await this.sessions.delete({ id: sessionId, userId: principal.user.id }) : { affected: 0 };
-    if (!result.affected) throw new NotFoundError('session', sessionId);
+    if (!(await this.credentials.deleteSession(principal.user.id, sessionId))) throw new NotFoundError('session', sessionId);
   }
 
   async createApiToken(
@@ -133,30 +99,26 @@ export class AuthService {
     const organizationId = input.organizationSlug
       ? (await this.organizations.access(principal, { slug: input.organizationSlug })).organization.id
       : null;
-    const record = this.apiTokens.create({
-      userId: principal.user.id,
-      organizationId,
-      name: input.name,
-      description: input.description ?? null,
-      permissions: [...new Set(input.permissions)],
-      expiresAt: input.expiresAt ?? null,
-      tokenHash: '0'.repeat(64),
-    });
-    await this.apiTokens.insert(record);
-    const token = this.sign({ sub: String(principal.user.id), typ: 'api', jti: record.id, entityType: 'team' }, input.expiresAt ?? undefined);
-    await this.apiTokens.update({ id: record.id }, { tokenHash: sha256Hex(token) });
-    return { token, record };
+    return this.credentials.insertApiToken(
+      {
+        userId: principal.user.id,
+        organizationId,
+        name: input.name,
+        description: input.description ?? null,
+        permissions: [...new Set(input.permissions)],
+        expiresAt: input.expiresAt ?? null,
+      },
+      (record) => this.sign({ sub: String(principal.user.id), typ: 'api', jti: record.id, entityType: 'team' }, input.expiresAt ?? undefined),
+    );
   }
 
   listApiTokens(principal: Principal): Promise<ApiToken[]> {
-    return this.apiTokens.find({ where: { userId: principal.user.id }, order: { createdAt: 'ASC' } });
+    return this.credentials.listApiTokens(principal.user.id);
   }
 
   async revokeApiToken(principal: Principal, id: string): Promise<void> {
     if (principal.token) throw new ForbiddenError('token_scope', 'API tokens cannot manage API tokens');
-    const valid = /^[0-9a-f-]{36}$/i.test(id);
-    const result = valid ? await this.apiTokens.delete({ id, userId: principal.user.id }) : { affected: 0 };
-    if (!result.affected) throw new NotFoundError('api_token', id);
+    if (!(await this.credentials.deleteApiToken(principal.user.id, id))) throw new NotFoundError('api_token', id);
   }
 
   /**
@@ -166,24 +128,24 @@ export class AuthService {
   async principalFromClaims(claims: TokenClaims, rawToken: string, client: ClientInfo): Promise<Principal> {
     const hash = sha256Hex(rawToken);
     if (claims.typ === 'session') {
-      const row = await this.credentialWithUser('sessions', claims.jti);
+      const row = await this.credentials.withUser('sessions', claims.jti);
       if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
       if (this.sessionIsOver(row)) {
-        await this.sessions.delete({ id: row.id });
+        await this.credentials.expireSession(row.id);
         throw new UnauthenticatedError('expired');
       }
       const user = this.activeUser(row);
       if (isStale(row.last_activity_at) || (client.ip && client.ip !== row.ip)) {
-        await this.sessions.update({ id: row.id }, { lastActivityAt: new Date(), ip: client.ip ?? row.ip });
+        await this.credentials.touchSession(row.id, client.ip ?? row.ip ?? null);
       }
       return { user, via: 'session', sessionId: row.id, ...client };
     }
-    const row = await this.credentialWithUser('api_tokens', claims.jti);
+    const row = await this.credentials.withUser('api_tokens', claims.jti);
     if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new UnauthenticatedError('expired');
     const user = this.activeUser(row);
     if (!row.last_used_at || isStale(row.last_used_at)) {
-      void this.apiTokens.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
+      void this.credentials.touchApiToken(row.id).catch(() => undefined);
     }
     return {
       user,
@@ -234,24 +196,8 @@ export class AuthService {
     return jwt.sign(claims, this.jwtSecret, options);
   }
 
-  /**
-   * The session or API token row named by a token, with its user, in one query: this runs on every
-   * authenticated request.
-   */
-  private async credentialWithUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
-    if (!UUID.test(id)) return null;
-    const rows: CredentialRow[] = await this.sessions.manager.query(
-      `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
-              u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled,
-              u.created_at AS u_created_at, u.updated_at AS u_updated_at
-         FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
   private activeUser(row: CredentialRow): User {
-    const user = this.sessions.manager.create(User, {
+    const user = Object.assign(new User(), {
       id: row.user_id,
       login: row.u_login,
       email: row.u_email,

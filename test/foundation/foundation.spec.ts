@@ -47,8 +47,8 @@ describe('foundation', () => {
     it('refuses the same fingerprint twice among one user\'s personal keys', async () => {
       const insert = () =>
         t.dataSource.query(
-          `INSERT INTO public_keys (user_id, key_text, key_type, bits, foreman_length, fingerprint_sha256, fingerprint_md5)
-           VALUES ($1, 'x', 'ssh-ed25519', 256, 256, 'SHA256:uTkIfMjnVag6YUACfdLOWkcoTVgaz+LObgFpmXyf568', 'MD5:x')`,
+          `INSERT INTO public_keys (user_id, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
+           VALUES ($1, 'x', 'ssh-ed25519', 256, 'SHA256:uTkIfMjnVag6YUACfdLOWkcoTVgaz+LObgFpmXyf568', 'MD5:x')`,
           [bob.id],
         );
       await insert();

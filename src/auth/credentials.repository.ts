@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApiToken } from './api-token.entity';
+import { Session } from './session.entity';
+
+/** Only the token's SHA-256 is stored. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A `sessions` or `api_tokens` row joined with its user (`u_` columns). */
+export interface CredentialRow {
+  id: string;
+  user_id: number;
+  token_hash: string;
+  ip?: string | null;
+  last_activity_at: Date;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  permissions: string[];
+  organization_id: number | null;
+  u_login: string;
+  u_email: string | null;
+  u_first_name: string | null;
+  u_last_name: string | null;
+  u_is_admin: boolean;
+  u_permissions: string[];
+  u_disabled: boolean;
+  u_created_at: Date;
+  u_updated_at: Date;
+}
+
+/** Every query on sessions and API tokens; methods acting for a user take that user's id. */
+@Injectable()
+export class CredentialsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get sessions() {
+    return this.dataSource.getRepository(Session);
+  }
+
+  private get apiTokens() {
+    return this.dataSource.getRepository(ApiToken);
+  }
+
+  /** Inserts the row first (its id goes into the token), then stores the token's hash. */
+  async insertSession(values: Pick<Session, 'userId' | 'ip' | 'userAgent'>, tokenFor: (session: Session) => string): Promise<{ session: Session; token: string }> {
+    const session = this.sessions.create({ ...values, tokenHash: '0'.repeat(64) });
+    await this.sessions.insert(session);
+    const token = tokenFor(session);
+    await this.sessions.update({ id: session.id }, { tokenHash: sha256Hex(token) });
+    return { session, token };
+  }
+
+  async insertApiToken(values: Partial<ApiToken>, tokenFor: (record: ApiToken) => string): Promise<{ record: ApiToken; token: string }> {
+    const record = this.apiTokens.create({ ...values, tokenHash: '0'.repeat(64) });
+    await this.apiTokens.insert(record);
+    const token = tokenFor(record);
+    await this.apiTokens.update({ id: record.id }, { tokenHash: sha256Hex(token) });
+    return { record, token };
+  }
+
+  async deleteSessionByTokenHash(tokenHash: string): Promise<boolean> {
+    return ((await this.sessions.delete({ tokenHash })).affected ?? 0) > 0;
+  }
+
+  async deleteSession(userId: number, id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return ((await this.sessions.delete({ id, userId })).affected ?? 0) > 0;
+  }
+
+  async deleteApiToken(userId: number, id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    return ((await this.apiTokens.delete({ id, userId })).affected ?? 0) > 0;
+  }
+
+  /** A session that is over: deleted by id alone (the token named it and its hash matched). */
+  async expireSession(id: string): Promise<void> {
+    await this.sessions.delete({ id });
+  }
+
+  listSessions(userId: number): Promise<Session[]> {
+    return this.sessions.find({ where: { userId }, order: { lastActivityAt: 'DESC' } });
+  }
+
+  listApiTokens(userId: number): Promise<ApiToken[]> {
+    return this.apiTokens.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  async touchSession(id: string, ip: string | null): Promise<void> {
+    await this.sessions.update({ id }, { lastActivityAt: new Date(), ip });
+  }
+
+  async touchApiToken(id: string): Promise<void> {
+    await this.apiTokens.update({ id }, { lastUsedAt: new Date() });
+  }
+
+  /**
+   * The session or API token row named by a token, with its user, in one query: this runs on every
+   * authenticated request.
+   */
+  async withUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
+    if (!UUID.test(id)) return null;
+    const rows: CredentialRow[] = await this.dataSource.query(
+      `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
+              u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled,
+              u.created_at AS u_created_at, u.updated_at AS u_updated_at
+         FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+}
