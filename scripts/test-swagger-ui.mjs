@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 const { createApp } = require('../dist/bootstrap.js');
 const { loadConfig } = require('../dist/config/app-config.js');
 const { startEmbeddedPostgres } = require('../dist/database/embedded-postgres.launcher.js');
-const { DIALECT_MODULES } = require('../dist/dialects.js');
+const { DIALECT_DOCUMENTS, DIALECT_MODULES } = require('../dist/dialects.js');
 
 const EXPECTED = {
   foreman: ['/api/users/{user_id}/ssh_keys', '/api/users/{user_id}/ssh_keys/{id}', '/api/users'],
@@ -21,7 +21,7 @@ const EXPECTED = {
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sshid-ui-'));
 const postgres = await startEmbeddedPostgres({ dataDir, persistent: false });
-const app = await createApp(loadConfig({ SSHID_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), postgres.url, { dialects: DIALECT_MODULES, docs: { ui: true } });
+const app = await createApp(loadConfig({ SSHID_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), postgres.url, { dialects: DIALECT_MODULES, docs: { ui: true, documents: DIALECT_DOCUMENTS } });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const baseUrl = `http://127.0.0.1:${app.getHttpServer().address().port}`;
 const browser = await chromium.launch({

@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { setupOpenApi } from './docs/openapi';
+import { OpenApiDocumentSpec, setupOpenApi } from './docs/openapi';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 import { useSecurityHeaders } from './common/security-headers';
@@ -19,7 +19,7 @@ export interface CreateAppOptions {
    * Serve the OpenAPI documents under /docs (needs all three dialects mounted), with Swagger UI unless `ui` is false
    * (jest cannot load the ES-module dependencies of the static file server behind the UI).
    */
-  docs?: { ui: boolean };
+  docs?: { ui: boolean; documents: readonly OpenApiDocumentSpec[] };
   /** The embedded PostgreSQL's supervisor (its restarts are a metric). */
   embeddedPostgres?: EmbeddedPostgresStatus;
 }
@@ -56,7 +56,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   app.useWebSocketAdapter(new WsAdapter(app));
   useLenientJsonParser(adapter.getInstance());
   await useSecurityHeaders(app);
-  if (docs) setupOpenApi(app, docs.ui);
+  if (docs) setupOpenApi(app, docs.documents, docs.ui);
   return app;
 }
 

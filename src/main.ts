@@ -3,13 +3,13 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { loadConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-url';
-import { DIALECT_MODULES } from './dialects';
+import { DIALECT_DOCUMENTS, DIALECT_MODULES } from './dialects';
 
 async function main(): Promise<void> {
   const logger = new Logger('sshid');
   const config = loadConfig();
   const database = await resolveDatabase(config, (message) => logger.log(message));
-  const app = await createApp(config, database.url, { dialects: DIALECT_MODULES, docs: { ui: true }, embeddedPostgres: database.embedded });
+  const app = await createApp(config, database.url, { dialects: DIALECT_MODULES, docs: { ui: true, documents: DIALECT_DOCUMENTS }, embeddedPostgres: database.embedded });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -45,6 +45,27 @@ export class AuditService {
   }
 
   /**
+   * Many events in one statement (bulk paths such as seeding); `principal` null is the operator at the command
+   * line, recorded without an actor.
+   */
+  async recordMany(principal: Principal | null, entries: AuditEntry[], manager: EntityManager): Promise<void> {
+    if (entries.length === 0) return;
+    await manager.getRepository(AuditEvent).insert(
+      entries.map((entry) => ({
+        actorUserId: principal?.user.id ?? null,
+        organizationId: entry.organizationId ?? null,
+        action: entry.action,
+        resource: entry.resource,
+        resourceId: entry.resourceId == null ? null : String(entry.resourceId),
+        resourceName: entry.resourceName ?? null,
+        ip: principal?.ip ?? null,
+        userAgent: principal?.userAgent ?? null,
+        details: (entry.details ?? {}) as never,
+      })),
+    );
+  }
+
+  /**
    * Events of the given organizations (already authorised by the caller) plus the caller's own personal events.
    */
   async list(

@@ -49,6 +49,7 @@ export class DialectPresenterRegistry {
 
   static register(presenter: DialectErrorPresenter): void {
     if (!this.presenters.includes(presenter)) this.presenters.push(presenter);
+    this.presenters.sort((a, b) => (a.precedence ?? 10) - (b.precedence ?? 10));
   }
 
   static forRequest(path: string, method: string): DialectErrorPresenter {

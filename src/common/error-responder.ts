@@ -56,5 +56,10 @@ export interface DialectErrorPresenter {
   readonly name: string;
   /** Whether a request belongs to this dialect (for errors raised before a route is found). */
   owns(path: string, method: string): boolean;
+  /**
+   * Where paths overlap (a catch-all prefix of one dialect holding another's specific routes), the presenter with
+   * the lower number is asked first. Default 10.
+   */
+  readonly precedence?: number;
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse;
 }

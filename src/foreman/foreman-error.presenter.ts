@@ -4,6 +4,7 @@ import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, Valid
 import { DialectPresenterRegistry, sendDialectError } from '../common/dialect-exception.filter';
 import { DialectErrorPresenter, ErrorResponse, TransportError } from '../common/error-responder';
 import { HAMMER_LOAD_TIME_RESOURCES } from './apidoc';
+import { FOREMAN_PERMISSION_NAMES } from './foreman-permissions';
 
 /**
  * Foreman resources hammer knows of but sshid does not serve: their routes answer Foreman's 404. `/api/users` and
@@ -12,15 +13,6 @@ import { HAMMER_LOAD_TIME_RESOURCES } from './apidoc';
 const UNSERVED_RESOURCE = new RegExp(
   `^/api(/v2)?/(${HAMMER_LOAD_TIME_RESOURCES.filter((r) => r !== 'users' && r !== 'organizations').join('|')})(/|$)`,
 );
-
-/** Foreman's names for the domain's permissions. */
-export const FOREMAN_PERMISSION_NAMES: Record<string, string> = {
-  'ssh_keys.view': 'view_ssh_keys',
-  'ssh_keys.create': 'create_ssh_keys',
-  'ssh_keys.delete': 'destroy_ssh_keys',
-  'users.view': 'view_users',
-  'users.manage': 'edit_users',
-};
 
 /** Foreman's attribute messages for the domain's rule codes, and the humanised attribute names. */
 const MESSAGES: Record<string, string> = {
@@ -40,6 +32,8 @@ const wrapped = (status: number, error: Record<string, unknown>): ErrorResponse 
 
 export const foremanErrorPresenter: DialectErrorPresenter = {
   name: 'foreman',
+  // Its routes sit inside Nexterm's /api prefix: asked before it.
+  precedence: 5,
   owns(path, method) {
     if (path.startsWith('/apidoc') || /^\/api(\/v2)?\/status$/.test(path)) return true;
     if (/^\/api(\/v2)?\/users\/[^/]+\/ssh_keys(\/|$)/.test(path)) return true;

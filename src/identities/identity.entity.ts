@@ -26,7 +26,7 @@ export class Identity {
   @PrimaryGeneratedColumn()
   id: number;
 
-  /** Slug unique within the owner (user or organization): Northflank's `id`. */
+  /** Slug unique within the owner (user or organization): how URLs name the identity. */
   @Column({ type: 'varchar', length: 39 })
   slug: string;
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Identity } from '../identities/identity.entity';
+// Type-only: the relation names its target by entity name, so the two entity files do not import each other.
+import type { Identity } from '../identities/identity.entity';
 
 /**
  * One public key. A user's personal key has `identityId` null; a key of an identity has it set
@@ -16,7 +17,7 @@ export class PublicKey {
   @Column({ name: 'identity_id', type: 'int', nullable: true })
   identityId: number | null;
 
-  @ManyToOne(() => Identity, (identity) => identity.keys, { onDelete: 'CASCADE' })
+  @ManyToOne('Identity', (identity: Identity) => identity.keys, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'identity_id' })
   identity?: Identity;
 

@@ -3,7 +3,6 @@ import { FastifyRequest } from 'fastify';
 import { DomainError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
 import { DialectPresenterRegistry, sendDialectError } from '../common/dialect-exception.filter';
 import { DialectErrorPresenter, ErrorResponse, TransportError } from '../common/error-responder';
-import { foremanErrorPresenter } from '../foreman/foreman-error.presenter';
 
 const NOT_FOUND_MESSAGES: Record<string, string> = {
   api_token: 'API key not found',
@@ -34,7 +33,9 @@ function firstMessage(error: ValidationError): string {
 
 export const nextermErrorPresenter: DialectErrorPresenter = {
   name: 'nexterm',
-  owns: (path, method) => path.startsWith('/api/') && !path.startsWith('/api/sshid/') && !foremanErrorPresenter.owns(path, method),
+  // Every /api path not more specifically another dialect's (the registry asks those first): /api/users is shared.
+  owns: (path) => path.startsWith('/api/') && !path.startsWith('/api/sshid/'),
+  precedence: 20,
 
   present(error: DomainError | TransportError, host: ArgumentsHost): ErrorResponse {
     const request = host.switchToHttp().getRequest<FastifyRequest>();

@@ -182,17 +182,16 @@ export class NextermOrganizationsController {
       throw new ValidationError([{ field: 'permissions', code: 'required', message: 'permissions is required' }]);
     }
     const byNexterm = new Map(ORGANIZATION_PERMISSIONS.map((p) => [nextermPermission(p), p]));
-    const current = new Set((await this.organizations.memberPermissions(principal, id, accountId)).permissions);
+    const change = { grant: [] as OrganizationPermission[], revoke: [] as OrganizationPermission[] };
     for (const [name, value] of Object.entries(changes)) {
       const permission = byNexterm.get(name);
       if (!permission) throw new ValidationError([{ field: `permissions.${name}`, code: 'unknown', message: `permissions.${name} is not allowed` }]);
       if (!['allow', 'deny', 'neutral'].includes(value as string)) {
         throw new ValidationError([{ field: `permissions.${name}`, code: 'enum', message: `permissions.${name} must be one of [allow, deny, neutral]` }]);
       }
-      if (value === 'allow') current.add(permission);
-      else current.delete(permission);
+      (value === 'allow' ? change.grant : change.revoke).push(permission);
     }
-    return presentMemberPermissions(await this.organizations.setMemberPermissions(principal, id, accountId, [...current] as OrganizationPermission[]));
+    return presentMemberPermissions(await this.organizations.changeMemberPermissions(principal, id, accountId, change));
   }
 
   @Post(at(':id/invite'))

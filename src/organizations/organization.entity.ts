@@ -5,7 +5,7 @@ export class Organization {
   @PrimaryGeneratedColumn()
   id: number;
 
-  /** URL name, unique; Northflank's `teamId`. */
+  /** URL name, unique: how URLs and bound tokens name the organization. */
   @Column({ type: 'varchar', length: 39 })
   slug: string;
 

@@ -242,10 +242,32 @@ export class OrganizationsService {
     return membership;
   }
 
-  async setMemberPermissions(principal: Principal, organizationId: number, userId: number, permissions: OrganizationPermission[]): Promise<Membership> {
-    const membership = await this.memberPermissions(principal, organizationId, userId);
-    await this.memberships.update({ organizationId, userId }, { permissions: [...new Set(permissions)].sort() });
-    return { ...membership, permissions: [...new Set(permissions)].sort() } as Membership;
+  /**
+   * Grants and revokes a member's permissions in one transaction: the membership row is locked while its current
+   * grants are read and rewritten, so concurrent changes to different permissions are not lost.
+   */
+  async changeMemberPermissions(
+    principal: Principal,
+    organizationId: number,
+    userId: number,
+    change: { grant: OrganizationPermission[]; revoke: OrganizationPermission[] },
+  ): Promise<Membership> {
+    await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to manage members of this organization");
+    return this.dataSource.transaction(async (tx) => {
+      const membership = await tx
+        .getRepository(Membership)
+        .createQueryBuilder('m')
+        .where('m.organization_id = :organizationId AND m.user_id = :userId', { organizationId, userId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!membership) throw new NotFoundError('member', userId);
+      const permissions = new Set(membership.permissions);
+      for (const permission of change.grant) permissions.add(permission);
+      for (const permission of change.revoke) permissions.delete(permission);
+      const next = [...permissions].sort();
+      await tx.update(Membership, { organizationId, userId }, { permissions: next });
+      return Object.assign(membership, { permissions: next });
+    });
   }
 
   private describeAccess(principal: Principal, organization: Organization, membership: Membership | null): OrganizationAccess {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal, userHolds } from '../auth/principal';
 import { ForbiddenError, ValidationError, Violation } from '../common/domain-errors';
+import { AuditEntry, AuditService } from '../audit/audit.service';
 import { KeyService, ParsedPublicKey } from '../keys/key.service';
 import { passwordHasher } from '../users/password-hasher';
 import { readSeedDocument, SeedDocument } from './seed-document';
@@ -32,6 +33,7 @@ export class SeedService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: KeyService,
+    private readonly audit: AuditService,
   ) {}
 
   async apply(principal: Principal | null, raw: unknown, progress: (message: string) => void = () => undefined): Promise<SeedResult> {
@@ -48,7 +50,9 @@ export class SeedService {
       const changes: SeedChanges = { usersCreated: 0, keysAdded: 0, organizationsCreated: 0, membershipsChanged: 0, identitiesCreated: 0, identitiesUpdated: 0 };
       const userIds = await this.applyUsers(tx, document, changes, progress);
       const organizationIds = await this.applyOrganizations(tx, document, userIds, changes);
-      await this.applyIdentities(tx, document, userIds, organizationIds, changes, progress);
+      const events = await this.applyIdentities(tx, document, userIds, organizationIds, changes, progress);
+      // Identities written by a seed are in the audit log like any other write.
+      for (let i = 0; i < events.length; i += CHUNK) await this.audit.recordMany(principal, events.slice(i, i + CHUNK), tx);
       const total = Object.values(changes).reduce((sum, n) => sum + n, 0);
       return { changes, total };
     });
@@ -135,7 +139,8 @@ export class SeedService {
     organizationIds: Map<string, number>,
     changes: SeedChanges,
     progress: (m: string) => void,
-  ) {
+  ): Promise<AuditEntry[]> {
+    const events: AuditEntry[] = [];
     const needLogins = document.identities.filter((i) => i.owner && !userIds.has(i.owner.toLowerCase())).map((i) => (i.owner as string).toLowerCase());
     for (const [login, id] of await this.userIdsByLogin(tx, needLogins)) userIds.set(login, id);
     const needSlugs = document.identities.filter((i) => i.organization && !organizationIds.has(i.organization)).map((i) => i.organization as string);
@@ -167,6 +172,7 @@ export class SeedService {
         );
         identityId = row.id;
         changes.identitiesCreated += 1;
+        events.push({ action: 'identity.create', resource: 'identity', resourceId: identityId, resourceName: identity.name, organizationId, details: { identityName: identity.name, identityType: 'ssh', source: 'seed' } });
       } else {
         const same =
           existing.name === identity.name &&
@@ -183,10 +189,12 @@ export class SeedService {
         ]);
         await tx.query(`DELETE FROM public_keys WHERE identity_id = $1 AND NOT derived`, [identityId]);
         changes.identitiesUpdated += 1;
+        events.push({ action: 'identity.update', resource: 'identity', resourceId: identityId, resourceName: identity.name, organizationId, details: { identityName: identity.name, updatedFields: ['name', 'description', 'restrictions', 'publicKeys'], source: 'seed' } });
       }
       await this.insertKeys(tx, identity.keys.map((k, position) => ({ userId: ownerUserId, identityId, name: null, text: k.text, parsed: k.parsed, position })));
       if ((index + 1) % 500 === 0) progress(`applied ${index + 1} of ${document.identities.length} identities`);
     }
+    return events;
   }
 
   private async userIdsByLogin(tx: EntityManager, logins: string[]): Promise<Map<string, number>> {

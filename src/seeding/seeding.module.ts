@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { KeysModule } from '../keys/keys.module';
 import { SeedService } from './seed.service';
 
 /** Bulk, idempotent loading of users, organizations, identities and keys from one document. */
 @Module({
-  imports: [KeysModule],
+  imports: [KeysModule, AuditModule],
   providers: [SeedService],
   exports: [SeedService],
 })

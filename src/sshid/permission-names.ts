@@ -1,4 +1,4 @@
-import { FOREMAN_PERMISSION_NAMES } from '../foreman/foreman-error.presenter';
+import { FOREMAN_PERMISSION_NAMES } from '../foreman/foreman-permissions';
 import { permissionFromNorthflank } from '../northflank/northflank-permissions';
 
 /**

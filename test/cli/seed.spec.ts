@@ -76,6 +76,18 @@ describe('seeding', () => {
       expect(out).toEqual(['1 changes: 1 identitiesUpdated']);
     });
 
+    it('writes an audit event for each identity it creates or changes, and none for a run that changes nothing', async () => {
+      const events = await t.dataSource.query(
+        `SELECT e.action, e.resource_name, e.organization_id IS NOT NULL AS in_organization, e.details->>'source' AS source
+           FROM audit_events e WHERE e.resource = 'identity' ORDER BY e.id`,
+      );
+      expect(events).toEqual([
+        { action: 'identity.create', resource_name: 'Deploy Keys', in_organization: true, source: 'seed' },
+        { action: 'identity.create', resource_name: 'Alice Servers', in_organization: false, source: 'seed' },
+        { action: 'identity.update', resource_name: 'Deploy Keys', in_organization: true, source: 'seed' },
+      ]);
+    });
+
     it('reports each bad entry by its path and applies nothing of the file', async () => {
       const bad = `${SEED_YAML.replace('items: [prod]', 'items: [dev]')}
   - name: Broken

@@ -1,6 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { makeApiSpec, makeResponse, ErrorCode } from 'openapi-validator';
-import { buildOpenApiDocuments, DialectName } from '../../src/docs/openapi';
+import { DIALECT_DOCUMENTS } from '../../src/dialects';
+import { buildOpenApiDocuments } from '../../src/docs/openapi';
+
+type DialectName = 'foreman' | 'northflank' | 'nexterm';
 import { foremanErrorPresenter } from '../../src/foreman/foreman-error.presenter';
 import { nextermErrorPresenter } from '../../src/nexterm/nexterm-error.presenter';
 import { northflankErrorPresenter } from '../../src/northflank/northflank-error.presenter';
@@ -26,7 +29,7 @@ function dialectOf(path: string, method: string): DialectName | null {
  * a path no document has) are not.
  */
 export function findDrift(app: NestFastifyApplication, mounted: unknown[], responses: RecordedResponse[]): string[] {
-  const specs = Object.fromEntries(Object.entries(buildOpenApiDocuments(app, mounted)).map(([name, doc]) => [name, makeApiSpec(doc as never)]));
+  const specs = Object.fromEntries(Object.entries(buildOpenApiDocuments(app, DIALECT_DOCUMENTS, mounted)).map(([name, doc]) => [name, makeApiSpec(doc as never)]));
   const drift = new Set<string>();
   for (const response of responses) {
     const [path] = response.url.split('?');

@@ -12,6 +12,7 @@ import { AuthService } from '../../src/auth/auth.service';
 import { Permission, PERMISSIONS } from '../../src/auth/permissions';
 import { Principal } from '../../src/auth/principal';
 import { createApp } from '../../src/bootstrap';
+import { DIALECT_DOCUMENTS } from '../../src/dialects';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { ensureDatabase } from '../../src/database/database-url';
 import { OrganizationsService } from '../../src/organizations/organizations.service';
@@ -66,7 +67,7 @@ export async function startTestApp(dialects: DynamicModule['imports'] = [], env:
   const responses: string[] = [];
   const answered: RecordedResponse[] = [];
   const logs: string[] = [];
-  const app = await createApp(config, url.toString(), { dialects, docs: options.docs ? { ui: false } : undefined, logStream: { write: (line) => void logs.push(line) } });
+  const app = await createApp(config, url.toString(), { dialects, docs: options.docs ? { ui: false, documents: DIALECT_DOCUMENTS } : undefined, logStream: { write: (line) => void logs.push(line) } });
   app.getHttpAdapter().getInstance().addHook('onSend', (_request, _reply, payload, done) => {
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
       responses.push(payload.toString());
