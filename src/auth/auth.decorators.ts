@@ -19,3 +19,10 @@ export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: Execu
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   return request.principal as Principal;
 });
+
+export const SESSION_ONLY = 'sshid:session-only';
+/**
+ * The route acts for a person signed in with a session, never for an API token (managing tokens, organizations,
+ * devices); the guard refuses tokens with ForbiddenError 'session_only' and this message.
+ */
+export const SessionOnly = (message = 'Forbidden') => SetMetadata(SESSION_ONLY, message);

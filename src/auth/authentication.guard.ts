@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, UnauthenticatedError } from '../common/domain-errors';
-import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_PERMISSION } from './auth.decorators';
+import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_PERMISSION, SESSION_ONLY } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { Permission } from './permissions';
 import { credentialsAllow, Principal } from './principal';
@@ -47,6 +47,8 @@ export class AuthenticationGuard implements CanActivate {
       throw new UnauthenticatedError('missing');
     }
     request.principal = principal;
+    const sessionOnly = this.reflector.getAllAndOverride<string | undefined>(SESSION_ONLY, targets);
+    if (sessionOnly !== undefined && principal.token) throw new ForbiddenError('session_only', sessionOnly);
     const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
     if (required && !credentialsAllow(principal, required)) {
       throw new ForbiddenError('token_scope', `Missing one of the required permissions: ${required}`, [required]);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiToken } from '../auth/api-token.entity';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { CurrentPrincipal, SessionOnly } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal } from '../auth/principal';
@@ -24,9 +24,6 @@ function presentApiKey(token: ApiToken) {
   };
 }
 
-function requireSession(principal: Principal): void {
-  if (principal.token) throw new ForbiddenError('session_only', 'API keys cannot manage API keys');
-}
 
 /**
  * Nexterm's account API keys (Settings → Account) are sshid API tokens: the same list as `/api/sshid/v1/tokens`.
@@ -43,8 +40,8 @@ export class NextermApiKeysController {
   @Get()
   @ApiOperation({ summary: "The account's API keys (sshid API tokens), newest first" })
   @ApiOkResponse({ schema: arrayOf(apiKeySchema) })
+  @SessionOnly('API keys cannot manage API keys')
   async list(@CurrentPrincipal() principal: Principal) {
-    requireSession(principal);
     return (await this.auth.listApiTokens(principal)).reverse().map(presentApiKey);
   }
 
@@ -52,8 +49,8 @@ export class NextermApiKeysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Creates an API key; its token is shown only in this answer' })
   @ApiOkResponse({ schema: closedObject({ ...apiKeySchema.properties, token: str }) })
+  @SessionOnly('API keys cannot manage API keys')
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    requireSession(principal);
     const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
     const name = typeof fields.name === 'string' ? fields.name.trim() : '';
     if (name === '') throw new ValidationError([{ field: 'name', code: 'required', message: 'A name is required' }]);
@@ -70,8 +67,8 @@ export class NextermApiKeysController {
   @Delete(':id')
   @ApiOperation({ summary: 'Deletes (revokes at once) an API key' })
   @ApiOkResponse({ schema: messageSchema })
+  @SessionOnly('API keys cannot manage API keys')
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    requireSession(principal);
     await this.auth.revokeApiToken(principal, id);
     return { message: 'API key deleted successfully' };
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { CurrentPrincipal, SessionOnly } from '../auth/auth.decorators';
 import { ApiErrors } from '../docs/schema-helpers';
 import {
   auditLogSchema,
@@ -69,9 +69,6 @@ function presentMemberPermissions(membership: Membership) {
 }
 
 /** Organization administration is for people signed in, not for API tokens (whose permissions cover identities and keys). */
-function requireSession(principal: Principal): void {
-  if (principal.token) throw new ForbiddenError('token_scope', 'Forbidden');
-}
 
 const displayName = (user: { firstName: string | null; lastName: string | null }) => [user.firstName, user.lastName].filter(Boolean).join(' ');
 
@@ -89,8 +86,8 @@ export class NextermOrganizationsController {
   @Put(at(''))
   @HttpCode(201)
   @ApiCreatedResponse({ schema: organizationSchema })
+  @SessionOnly()
   async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateOrganizationDto)) body: CreateOrganizationDto) {
-    requireSession(principal);
     return presentOrganization(await this.organizations.create(principal, { name: body.name, description: body.description ?? null }));
   }
 
@@ -117,8 +114,8 @@ export class NextermOrganizationsController {
   @Post(at('invitations/:id/respond'))
   @HttpCode(200)
   @ApiOkResponse({ schema: successSchema })
+  @SessionOnly()
   async respond(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(RespondDto)) body: RespondDto) {
-    requireSession(principal);
     const accept = asBoolean(body.accept) as boolean;
     await this.organizations.respond(principal, organizationId(raw), accept);
     return { success: true, message: accept ? 'Invitation accepted' : 'Invitation declined' };
@@ -132,8 +129,8 @@ export class NextermOrganizationsController {
 
   @Patch(at(':id'))
   @ApiOkResponse({ schema: organizationSchema })
+  @SessionOnly()
   async update(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(UpdateOrganizationDto)) body: UpdateOrganizationDto) {
-    requireSession(principal);
     const changes: { name?: string; description?: string | null } = {};
     if (body.name !== undefined) changes.name = body.name;
     if (body.description !== undefined) changes.description = body.description;
@@ -142,8 +139,8 @@ export class NextermOrganizationsController {
 
   @Delete(at(':id'))
   @ApiOkResponse({ schema: successSchema })
+  @SessionOnly()
   async remove(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
-    requireSession(principal);
     await this.organizations.delete(principal, organizationId(raw));
     return { success: true };
   }
@@ -165,16 +162,16 @@ export class NextermOrganizationsController {
 
   @Get(at(':id/members/:accountId/permissions'))
   @ApiOkResponse({ schema: memberPermissionsSchema })
+  @SessionOnly()
   async getMemberPermissions(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
-    requireSession(principal);
     return presentMemberPermissions(await this.organizations.memberPermissions(principal, organizationId(raw), memberId(rawAccount)));
   }
 
   /** `{permissions: {"identities.manage": "allow" | "deny" | "neutral"}}`; anything not allowed is not granted. */
   @Put(at(':id/members/:accountId/permissions'))
   @ApiOkResponse({ schema: memberPermissionsSchema })
+  @SessionOnly()
   async setMemberPermissions(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string, @Body() body: unknown) {
-    requireSession(principal);
     const id = organizationId(raw);
     const accountId = memberId(rawAccount);
     const changes = (body as { permissions?: unknown } | null)?.permissions;
@@ -197,8 +194,8 @@ export class NextermOrganizationsController {
   @Post(at(':id/invite'))
   @HttpCode(200)
   @ApiOkResponse({ schema: successSchema })
+  @SessionOnly()
   async invite(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Body(new BodyValidationPipe(InviteDto)) body: InviteDto) {
-    requireSession(principal);
     const id = organizationId(raw);
     await this.organizations.invite(principal, id, body.username);
     return { success: true, message: 'Invitation sent successfully' };
@@ -206,8 +203,8 @@ export class NextermOrganizationsController {
 
   @Delete(at(':id/members/:accountId'))
   @ApiOkResponse({ schema: successSchema })
+  @SessionOnly()
   async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string) {
-    requireSession(principal);
     await this.organizations.removeMember(principal, organizationId(raw), memberId(rawAccount));
     return { success: true, message: 'Member removed successfully' };
   }
@@ -215,8 +212,8 @@ export class NextermOrganizationsController {
   @Post(at(':id/leave'))
   @HttpCode(200)
   @ApiOkResponse({ schema: successSchema })
+  @SessionOnly()
   async leave(@CurrentPrincipal() principal: Principal, @Param('id') raw: string) {
-    requireSession(principal);
     await this.organizations.leave(principal, organizationId(raw));
     return { success: true, message: 'You have left the organization' };
   }
