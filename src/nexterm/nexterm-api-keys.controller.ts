@@ -5,7 +5,7 @@ import { CurrentPrincipal, SessionOnly } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal } from '../auth/principal';
-import { ForbiddenError, ValidationError } from '../common/domain-errors';
+import { ValidationError } from '../common/domain-errors';
 import { ApiErrors, arrayOf, closedObject, nullable, str } from '../docs/schema-helpers';
 import { NextermExceptionFilter } from './nexterm-error.presenter';
 import { messageSchema, nextermErrorSchema } from './nexterm.openapi';
