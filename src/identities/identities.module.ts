@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { KeysModule } from '../keys/keys.module';
@@ -8,7 +9,7 @@ import { IdentitiesService } from './identities.service';
 import { Identity } from './identity.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Identity]), KeysModule, OrganizationsModule, AuditModule],
+  imports: [AccessModule, TypeOrmModule.forFeature([Identity]), KeysModule, OrganizationsModule, AuditModule],
   providers: [IdentitiesService, IdentitiesRepository],
   exports: [IdentitiesService, IdentitiesRepository],
 })

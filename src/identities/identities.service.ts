@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccessService, IdentityScope } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { Permission } from '../auth/permissions';
-import { credentialsAllow, Principal } from '../auth/principal';
+import { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
 import { InvalidPrivateKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
 import { PublicKeysService } from '../keys/public-keys.service';
-import { OrganizationsService } from '../organizations/organizations.service';
 import { SecretBox } from '../secrets/secret-box';
 import { isUniqueViolation } from '../users/users.service';
 import { IdentitiesRepository, IdentityOwner, UseTarget } from './identities.repository';
 import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
-import { DEFAULT_RESTRICTIONS, movedSlug, ORG_IDENTITIES_DENIED, sealedSecrets, uniqueSlugCandidate } from './identity-rules';
+import { DEFAULT_RESTRICTIONS, movedSlug, sealedSecrets, uniqueSlugCandidate } from './identity-rules';
 
-/** Whose identities: the caller's own, or an organization's (by id or slug). */
-export type IdentityScope = { kind: 'personal' } | { kind: 'organization'; id?: number; slug?: string };
+export type { IdentityScope };
 
 /** The scope a caller means when naming none: the organization its token is bound to, else its own identities. */
 export function defaultIdentityScope(principal: Principal): IdentityScope {
@@ -47,7 +46,7 @@ export class IdentitiesService {
   constructor(
     private readonly identities: IdentitiesRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly organizations: OrganizationsService,
+    private readonly access: AccessService,
     private readonly publicKeys: PublicKeysService,
     private readonly keyService: KeyService,
     private readonly secretBox: SecretBox,
@@ -56,24 +55,24 @@ export class IdentitiesService {
 
   /** Identities of one scope with their keys, ordered by creation. */
   async list(principal: Principal, scope: IdentityScope, page: { limit: number; offset: number }): Promise<IdentityPage> {
-    return this.identities.listOwned(await this.resolveScope(principal, scope, 'identities.read'), page);
+    return this.identities.listOwned(await this.access.identityOwner(principal, scope, 'identities.read'), page);
   }
 
   /** The caller's personal identities, then those of every organization they are an active member of. */
   async listVisible(principal: Principal): Promise<Identity[]> {
-    this.requireScope(principal, 'identities.read');
+    this.access.requireCredentials(principal, 'identities.read');
     return this.identities.listVisibleTo(principal.user.id, principal.token?.organizationId ?? null);
   }
 
   async getBySlug(principal: Principal, scope: IdentityScope, slug: string): Promise<Identity> {
-    const identity = await this.identities.findOwnedBySlug(await this.resolveScope(principal, scope, 'identities.read'), slug);
+    const identity = await this.identities.findOwnedBySlug(await this.access.identityOwner(principal, scope, 'identities.read'), slug);
     if (!identity) throw new NotFoundError('identity', slug);
     return identity;
   }
 
   /** Creates an identity. Without `slug`, the slug comes from the name, made unique with a numeric suffix. */
   async create(principal: Principal, scope: IdentityScope, input: IdentityInput, slug?: string): Promise<Identity> {
-    const owner = await this.resolveScope(principal, scope, 'identities.create');
+    const owner = await this.access.identityOwner(principal, scope, 'identities.create');
     const prepared = this.prepare(input, null);
     for (let attempt = 1; ; attempt += 1) {
       const candidate = slug ?? uniqueSlugCandidate(input.name as string, attempt);
@@ -93,14 +92,14 @@ export class IdentitiesService {
    * serialise on the row; the loser of a simultaneous first insert retries as a replacement.
    */
   async put(principal: Principal, scope: IdentityScope, slug: string, input: IdentityInput): Promise<{ identity: Identity; created: boolean }> {
-    const owner = await this.resolveScope(principal, scope, 'identities.update');
+    const owner = await this.access.identityOwner(principal, scope, 'identities.update');
     const prepared = this.prepare(input, null);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(async (tx) => {
           const existing = await this.identities.lockOwnedBySlug(tx, owner, slug);
           if (!existing) {
-            this.requireScope(principal, 'identities.create');
+            this.access.requireCredentials(principal, 'identities.create');
             return { identity: await this.insert(tx, principal, owner, slug, input, prepared), created: true };
           }
           // Replace semantics: every field the body omits is reset, listed keys included.
@@ -123,7 +122,7 @@ export class IdentitiesService {
   }
 
   async updateBySlug(principal: Principal, scope: IdentityScope, slug: string, changes: IdentityInput): Promise<Identity> {
-    const owner = await this.resolveScope(principal, scope, 'identities.update');
+    const owner = await this.access.identityOwner(principal, scope, 'identities.update');
     return this.dataSource.transaction(async (tx) => {
       const identity = await this.identities.lockOwnedBySlug(tx, owner, slug);
       if (!identity) throw new NotFoundError('identity', slug);
@@ -132,7 +131,7 @@ export class IdentitiesService {
   }
 
   async deleteBySlug(principal: Principal, scope: IdentityScope, slug: string): Promise<void> {
-    const owner = await this.resolveScope(principal, scope, 'identities.delete');
+    const owner = await this.access.identityOwner(principal, scope, 'identities.delete');
     await this.dataSource.transaction(async (tx) => {
       const identity = await this.identities.lockOwnedBySlug(tx, owner, slug);
       if (!identity) throw new NotFoundError('identity', slug);
@@ -157,14 +156,12 @@ export class IdentitiesService {
 
   /** Moves a personal identity of the caller into an organization where they may manage identities. */
   async moveToOrganization(principal: Principal, id: number, organizationId: number): Promise<Identity> {
-    this.requireScope(principal, 'identities.update');
+    this.access.requireCredentials(principal, 'identities.update');
     return this.dataSource.transaction(async (tx) => {
       const identity = await this.identities.lockById(tx, id);
       if (!identity) throw new NotFoundError('identity', id);
-      if (identity.ownerUserId !== principal.user.id || principal.token?.organizationId != null) {
-        throw new ForbiddenError('not_owner', 'Can only move your own personal identities');
-      }
-      await this.organizations.requirePermission(principal, { id: organizationId }, 'identities.manage', ORG_IDENTITIES_DENIED);
+      if (!this.access.ownsPersonally(principal, identity)) throw new ForbiddenError('not_owner', 'Can only move your own personal identities');
+      await this.access.identityOwner(principal, { kind: 'organization', id: organizationId }, 'identities.update');
       const slugTaken = await this.identities.slugTakenInOrganization(tx, organizationId, identity.slug);
       await this.identities.moveToOrganization(tx, id, organizationId, slugTaken ? movedSlug(identity) : identity.slug);
       await this.audit.record(
@@ -181,43 +178,16 @@ export class IdentitiesService {
    * `project` carrying `tags`. One query over the fingerprint index; the restriction rules run in SQL.
    */
   async match(principal: Principal, scope: IdentityScope, fingerprint: string, target: UseTarget): Promise<Identity[]> {
-    return this.identities.matchByFingerprint(await this.resolveScope(principal, scope, 'identities.read'), fingerprint, target);
+    return this.identities.matchByFingerprint(await this.access.identityOwner(principal, scope, 'identities.read'), fingerprint, target);
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
 
-  private requireScope(principal: Principal, permission: Permission): void {
-    if (!credentialsAllow(principal, permission)) {
-      throw new ForbiddenError('token_scope', 'The API token does not grant this action', [permission]);
-    }
-  }
-
-  /** Turns a scope into owner columns, checking the caller may act there at all. */
-  private async resolveScope(principal: Principal, scope: IdentityScope, permission: Permission): Promise<IdentityOwner> {
-    this.requireScope(principal, permission);
-    if (scope.kind === 'personal') {
-      if (principal.token?.organizationId != null) {
-        throw new ForbiddenError('token_scope', 'This API token is bound to a team');
-      }
-      return { ownerUserId: principal.user.id, organizationId: null };
-    }
-    const ref = { id: scope.id, slug: scope.slug };
-    const access =
-      permission === 'identities.read'
-        ? await this.organizations.access(principal, ref)
-        : await this.organizations.requirePermission(principal, ref, 'identities.manage', ORG_IDENTITIES_DENIED);
-    return { ownerUserId: null, organizationId: access.organization.id };
-  }
-
   private async lockManageable(tx: EntityManager, principal: Principal, id: number, permission: Permission): Promise<Identity> {
-    this.requireScope(principal, permission);
+    this.access.requireCredentials(principal, permission);
     const identity = await this.identities.lockById(tx, id);
     if (!identity) throw new NotFoundError('identity', id);
-    if (identity.organizationId !== null) {
-      await this.organizations.requirePermission(principal, { id: identity.organizationId }, 'identities.manage', ORG_IDENTITIES_DENIED);
-    } else if (identity.ownerUserId !== principal.user.id || principal.token?.organizationId != null) {
-      throw new ForbiddenError('not_owner', 'No permission to access this identity');
-    }
+    await this.access.requireIdentityManageable(principal, identity, permission);
     return identity;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
 import { KeyService } from './key.service';
@@ -7,7 +8,7 @@ import { PublicKeysService } from './public-keys.service';
 import { PublicKeysRepository } from './public-keys.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PublicKey, User])],
+  imports: [AccessModule, TypeOrmModule.forFeature([PublicKey, User])],
   providers: [KeyService, PublicKeysService, PublicKeysRepository],
   exports: [KeyService, PublicKeysService, PublicKeysRepository],
 })

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Permission } from '../auth/permissions';
-import { credentialsAllow, Principal, userHolds } from '../auth/principal';
-import { ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
+import { AccessService } from '../access/access.service';
+import { Principal } from '../auth/principal';
+import { NotFoundError, ValidationError, Violation } from '../common/domain-errors';
 import { Identity } from '../identities/identity.entity';
 import { isUniqueViolation } from '../users/users.service';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from './key.service';
@@ -15,6 +16,7 @@ export class PublicKeysService {
   constructor(
     private readonly keys: PublicKeysRepository,
     private readonly keyService: KeyService,
+    private readonly access: AccessService,
   ) {}
 
   async listForUser(principal: Principal, userId: number, query: KeyListQuery): Promise<KeyPage> {
@@ -135,20 +137,7 @@ export class PublicKeysService {
     };
   }
 
-  /**
-   * A user may always manage their own keys (within the token's scope); another user's keys need the grant.
-   * The target user must exist.
-   */
-  private async authorizeForUser(principal: Principal, userId: number, permission: Permission): Promise<void> {
-    // A token bound to one organization reaches only that organization's data, never personal keys.
-    if (principal.token?.organizationId != null) {
-      throw new ForbiddenError('token_scope', 'This API token is bound to an organization and cannot reach personal keys', [permission]);
-    }
-    const self = principal.user.id === userId;
-    const allowed = self ? credentialsAllow(principal, permission) : userHolds(principal, permission);
-    if (!allowed) {
-      throw new ForbiddenError('missing_permission', `Missing one of the required permissions: ${permission}`, [permission]);
-    }
-    if (!self && !(await this.keys.userExists(userId))) throw new NotFoundError('user', userId);
+  private authorizeForUser(principal: Principal, userId: number, permission: Permission): Promise<void> {
+    return this.access.requirePersonalKeys(principal, userId, permission, () => this.keys.userExists(userId));
   }
 }
