@@ -5,16 +5,17 @@ import { AccessService, IdentityScope } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
 import { Permission } from '../auth/permissions';
 import { Principal } from '../auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
-import { InvalidPrivateKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { KeyService } from '../keys/key.service';
 import { PublicKeysService } from '../keys/public-keys.service';
 import { SecretBox } from '../secrets/secret-box';
 import { isUniqueViolation } from '../users/users.service';
 import { IdentitiesRepository, IdentityOwner, UseTarget } from './identities.repository';
-import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
+import { Identity } from './identity.entity';
+import { IdentityInput, PreparedInput, prepareIdentityInput } from './identity-input';
 import { DEFAULT_RESTRICTIONS, movedSlug, sealedSecrets, uniqueSlugCandidate } from './identity-rules';
 
-export type { IdentityScope };
+export type { IdentityInput, IdentityScope };
 
 /** The scope a caller means when naming none: the organization its token is bound to, else its own identities. */
 export function defaultIdentityScope(principal: Principal): IdentityScope {
@@ -22,19 +23,6 @@ export function defaultIdentityScope(principal: Principal): IdentityScope {
   return boundOrganization != null ? { kind: 'organization', id: boundOrganization } : { kind: 'personal' };
 }
 
-export interface IdentityInput {
-  name?: string;
-  description?: string | null;
-  username?: string | null;
-  /** When given, the secrets the type needs are required and checked; when omitted on create, `ssh` without secrets. */
-  type?: IdentityType;
-  password?: string;
-  privateKey?: string;
-  passphrase?: string;
-  /** Replaces the identity's listed public keys (not the one derived from its private key). */
-  publicKeys?: string[];
-  restrictions?: IdentityRestrictions;
-}
 
 export interface IdentityPage {
   identities: Identity[];
@@ -73,7 +61,7 @@ export class IdentitiesService {
   /** Creates an identity. Without `slug`, the slug comes from the name, made unique with a numeric suffix. */
   async create(principal: Principal, scope: IdentityScope, input: IdentityInput, slug?: string): Promise<Identity> {
     const owner = await this.access.identityOwner(principal, scope, 'identities.create');
-    const prepared = this.prepare(input, null);
+    const prepared = this.prepareInput(input, null);
     for (let attempt = 1; ; attempt += 1) {
       const candidate = slug ?? uniqueSlugCandidate(input.name as string, attempt);
       try {
@@ -93,7 +81,7 @@ export class IdentitiesService {
    */
   async put(principal: Principal, scope: IdentityScope, slug: string, input: IdentityInput): Promise<{ identity: Identity; created: boolean }> {
     const owner = await this.access.identityOwner(principal, scope, 'identities.update');
-    const prepared = this.prepare(input, null);
+    const prepared = this.prepareInput(input, null);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.dataSource.transaction(async (tx) => {
@@ -126,7 +114,7 @@ export class IdentitiesService {
     return this.dataSource.transaction(async (tx) => {
       const identity = await this.identities.lockOwnedBySlug(tx, owner, slug);
       if (!identity) throw new NotFoundError('identity', slug);
-      return this.applyUpdate(tx, principal, identity, changes, this.prepare(changes, identity));
+      return this.applyUpdate(tx, principal, identity, changes, this.prepareInput(changes, identity));
     });
   }
 
@@ -143,7 +131,7 @@ export class IdentitiesService {
   async updateById(principal: Principal, id: number, changes: IdentityInput): Promise<Identity> {
     return this.dataSource.transaction(async (tx) => {
       const identity = await this.lockManageable(tx, principal, id, 'identities.update');
-      return this.applyUpdate(tx, principal, identity, changes, this.prepare(changes, identity));
+      return this.applyUpdate(tx, principal, identity, changes, this.prepareInput(changes, identity));
     });
   }
 
@@ -191,47 +179,11 @@ export class IdentitiesService {
     return identity;
   }
 
-  /**
-   * Checks the secrets against the type and parses keys, before any write. `current` is the stored identity on
-   * update (its type applies when the change does not name one).
-   */
-  private prepare(input: IdentityInput, current: Identity | null): PreparedSecrets {
-    const violations: Violation[] = [];
-    const type = input.type ?? current?.type;
-    let derived: ParsedPublicKey | null | undefined;
-    const usesKey = type === 'ssh' || type === 'both';
-    const usesPassword = type === 'password' || type === 'password-only' || type === 'both';
-    if (input.privateKey !== undefined && usesKey) {
-      try {
-        derived = this.keyService.parsePrivateKey(input.privateKey, input.passphrase).publicKey;
-      } catch (error) {
-        if (!(error instanceof InvalidPrivateKeyError)) throw error;
-        violations.push({ field: error.reason === 'not_private_key' || error.reason === 'malformed' ? 'sshKey' : 'passphrase', code: error.reason, message: error.message });
-      }
-    }
-    // Secrets a newly typed identity needs (only when the caller chose the type explicitly).
-    if (!current && input.type) {
-      if (usesKey && input.privateKey === undefined) {
-        violations.push({ field: 'sshKey', code: 'required', message: `sshKey is required for type ${input.type}` });
-      }
-      if (usesPassword && input.password === undefined) {
-        violations.push({ field: 'password', code: 'required', message: `password is required for type ${input.type}` });
-      }
-    }
-    let listed: ParsedPublicKey[] | undefined;
-    if (input.publicKeys !== undefined) {
-      try {
-        listed = this.publicKeys.parseIdentityKeys(input.publicKeys, 'sshPublicKeys');
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        violations.push(...error.violations);
-      }
-    }
-    if (violations.length > 0) throw new ValidationError(violations);
-    return { type, derived, listed };
+  private prepareInput(input: IdentityInput, current: Identity | null): PreparedInput {
+    return prepareIdentityInput(input, current, this.keyService, (texts) => this.publicKeys.parseIdentityKeys(texts, 'sshPublicKeys'));
   }
 
-  private async insert(tx: EntityManager, principal: Principal, owner: IdentityOwner, slug: string, input: IdentityInput, prepared: PreparedSecrets): Promise<Identity> {
+  private async insert(tx: EntityManager, principal: Principal, owner: IdentityOwner, slug: string, input: IdentityInput, prepared: PreparedInput): Promise<Identity> {
     const identity = await tx.save(
       tx.create(Identity, {
         slug,
@@ -262,7 +214,7 @@ export class IdentitiesService {
     return this.identities.reload(tx, identity.id);
   }
 
-  private async applyUpdate(tx: EntityManager, principal: Principal, identity: Identity, changes: IdentityInput, prepared: PreparedSecrets): Promise<Identity> {
+  private async applyUpdate(tx: EntityManager, principal: Principal, identity: Identity, changes: IdentityInput, prepared: PreparedInput): Promise<Identity> {
     const type = prepared.type ?? identity.type;
     const patch: Partial<Identity> = { ...sealedSecrets(changes, type, identity, (value) => this.secretBox.seal(value)) };
     if (changes.name !== undefined) patch.name = changes.name;
@@ -301,7 +253,7 @@ export class IdentitiesService {
     );
   }
 
-  private async syncKeys(tx: EntityManager, identity: Identity, input: IdentityInput, prepared: PreparedSecrets, type = prepared.type): Promise<void> {
+  private async syncKeys(tx: EntityManager, identity: Identity, input: IdentityInput, prepared: PreparedInput, type = prepared.type): Promise<void> {
     if (prepared.listed !== undefined && input.publicKeys !== undefined) {
       await this.publicKeys.replaceIdentityKeys(tx, identity, prepared.listed, input.publicKeys);
     }
@@ -312,11 +264,4 @@ export class IdentitiesService {
       await this.publicKeys.setDerivedKey(tx, identity, null);
     }
   }
-}
-
-interface PreparedSecrets {
-  type: IdentityType | undefined;
-  /** undefined: no private key sent; null never (parse failures are violations). */
-  derived: ParsedPublicKey | null | undefined;
-  listed: ParsedPublicKey[] | undefined;
 }
