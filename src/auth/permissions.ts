@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   'ssh_keys.delete',
   'users.view',
   'users.manage',
+  // For SSH servers: read the authorized keys of any login (a host token).
+  'authorized_keys.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

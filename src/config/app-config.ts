@@ -124,6 +124,27 @@ export class AppConfig {
   @IsString()
   SSHID_METRICS_HOST = '127.0.0.1';
 
+  /** Key policy, for every dialect: the fewest bits an RSA key may have. */
+  @Transform(({ value }) => (value === undefined ? 2048 : Number(value)))
+  @IsInt()
+  @Min(512)
+  SSHID_KEY_MIN_RSA_BITS = 2048;
+
+  /** DSA keys (ssh-dss; OpenSSH itself disabled them) are refused unless this is true. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SSHID_KEY_ALLOW_DSA = false;
+
+  /** Key types allowed, separated by commas (e.g. `ssh-ed25519,sk-ssh-ed25519@openssh.com`); unset: every type sshid reads. */
+  @IsOptional()
+  @IsString()
+  SSHID_KEY_TYPES?: string;
+
+  /** `GET /<login>.keys` (a user's public keys, as GitHub serves them); set false to turn it off. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SSHID_PUBLIC_KEYS_ENDPOINT = true;
+
   /** Requests per minute per client across the API (password checks and device-code creation have their own limits). */
   @Transform(({ value }) => (value === undefined ? 1000 : Number(value)))
   @IsInt()

@@ -13,10 +13,11 @@ import { SecurityKeyLength1764000000000 } from './migrations/1764000000000-secur
 import { ChangeNotifications1764003600000 } from './migrations/1764003600000-change-notifications';
 import { AttemptCounters1764100000000 } from './migrations/1764100000000-attempt-counters';
 import { DropDialectKeyLength1764200000000 } from './migrations/1764200000000-drop-dialect-key-length';
+import { KeyExpiryAndUse1764300000000 } from './migrations/1764300000000-key-expiry-and-use';
 import { DeviceCode } from '../auth/device-code.entity';
 
 export const ENTITIES = [User, Organization, Membership, Identity, PublicKey, AuditEvent, Session, ApiToken, DeviceCode];
-export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000, DropDialectKeyLength1764200000000];
+export const MIGRATIONS = [InitialSchema1763859600000, DeviceCodes1763863200000, SecurityKeyLength1764000000000, ChangeNotifications1764003600000, AttemptCounters1764100000000, DropDialectKeyLength1764200000000, KeyExpiryAndUse1764300000000];
 
 /** Schema comes only from migrations, run at start-up under an advisory lock (migrate.ts); `synchronize` stays off. */
 export function dataSourceOptions(url: string): DataSourceOptions {

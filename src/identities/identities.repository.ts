@@ -157,16 +157,21 @@ export class IdentitiesRepository {
 }
 
 /**
- * The restriction rule as SQL (`:project`, `:tags`): a disabled list allows everything; an enabled project list
- * must name the project; enabled tags need all (`and`) or any (`or`) of their items among the target's tags.
+ * The restriction rule as SQL over identity `i`, given the SQL of the target's project (text) and tags (text[]):
+ * a disabled list allows everything; an enabled project list must name the project; enabled tags need all (`and`)
+ * or any (`or`) of their items among the target's tags.
  */
-export const RESTRICTIONS_ALLOW = `(NOT COALESCE((i.restrictions #>> '{projects,enabled}')::boolean, false)
-    OR (CAST(:project AS text) IS NOT NULL AND COALESCE(i.restrictions #> '{projects,items}', '[]'::jsonb) ? CAST(:project AS text)))
+export function restrictionsAllow(project: string, tags: string): string {
+  return `(NOT COALESCE((i.restrictions #>> '{projects,enabled}')::boolean, false)
+    OR (CAST(${project} AS text) IS NOT NULL AND COALESCE(i.restrictions #> '{projects,items}', '[]'::jsonb) ? CAST(${project} AS text)))
   AND (NOT COALESCE((i.restrictions #>> '{tags,enabled}')::boolean, false)
     OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') = 'and'
-        AND COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb) <@ to_jsonb(CAST(:tags AS text[])))
+        AND COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb) <@ to_jsonb(CAST(${tags} AS text[])))
     OR (COALESCE(i.restrictions #>> '{tags,matchCondition}', 'or') <> 'and'
-        AND jsonb_exists_any(COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb), CAST(:tags AS text[]))))`;
+        AND jsonb_exists_any(COALESCE(i.restrictions #> '{tags,items}', '[]'::jsonb), CAST(${tags} AS text[]))))`;
+}
+
+const RESTRICTIONS_ALLOW = restrictionsAllow(':project', ':tags');
 
 function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
   const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
@@ -200,7 +205,16 @@ function identityFromRow(row: IdentityRow): Identity & { total: number } {
   if (row.keys) {
     // json_agg turns timestamps into text; they are dates again here.
     identity.keys = row.keys.map((key) =>
-      Object.assign(new PublicKey(), publicKeyFromRow({ ...key, created_at: new Date(key.created_at), updated_at: new Date(key.updated_at) })),
+      Object.assign(
+        new PublicKey(),
+        publicKeyFromRow({
+          ...key,
+          created_at: new Date(key.created_at),
+          updated_at: new Date(key.updated_at),
+          expires_at: key.expires_at ? new Date(key.expires_at) : null,
+          last_used_at: key.last_used_at ? new Date(key.last_used_at) : null,
+        }),
+      ),
     );
   }
   return identity;

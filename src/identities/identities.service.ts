@@ -7,6 +7,7 @@ import { Permission } from '../auth/permissions';
 import { Principal } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
 import { KeyService } from '../keys/key.service';
+import { KeyPolicy } from '../keys/key-policy';
 import { PublicKeysService } from '../keys/public-keys.service';
 import { SecretBox } from '../secrets/secret-box';
 import { isUniqueViolation } from '../users/users.service';
@@ -39,6 +40,7 @@ export class IdentitiesService {
     private readonly keyService: KeyService,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
+    private readonly policy: KeyPolicy,
   ) {}
 
   /** Identities of one scope with their keys, ordered by creation. */
@@ -180,7 +182,7 @@ export class IdentitiesService {
   }
 
   private prepareInput(input: IdentityInput, current: Identity | null): PreparedInput {
-    return prepareIdentityInput(input, current, this.keyService, (texts) => this.publicKeys.parseIdentityKeys(texts, 'sshPublicKeys'));
+    return prepareIdentityInput(input, current, this.keyService, (texts) => this.publicKeys.parseIdentityKeys(texts, 'sshPublicKeys'), this.policy);
   }
 
   private async insert(tx: EntityManager, principal: Principal, owner: IdentityOwner, slug: string, input: IdentityInput, prepared: PreparedInput): Promise<Identity> {

@@ -1,5 +1,6 @@
 import { ValidationError, Violation } from '../common/domain-errors';
 import { InvalidPrivateKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
+import { KeyPolicy } from '../keys/key-policy';
 import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
 
 /** What a write of an identity may carry, in the domain's words (each dialect maps its fields here). */
@@ -34,6 +35,7 @@ export function prepareIdentityInput(
   current: Identity | null,
   keyService: KeyService,
   parseListedKeys: (texts: string[]) => ParsedPublicKey[],
+  policy: KeyPolicy,
 ): PreparedInput {
   const violations: Violation[] = [];
   const type = input.type ?? current?.type;
@@ -43,6 +45,8 @@ export function prepareIdentityInput(
   if (input.privateKey !== undefined && usesKey) {
     try {
       derived = keyService.parsePrivateKey(input.privateKey, input.passphrase).publicKey;
+      const refusal = policy.refusal(derived);
+      if (refusal) violations.push({ field: 'sshKey', code: 'policy', message: refusal });
     } catch (error) {
       if (!(error instanceof InvalidPrivateKeyError)) throw error;
       violations.push({ field: error.reason === 'not_private_key' || error.reason === 'malformed' ? 'sshKey' : 'passphrase', code: error.reason, message: error.message });

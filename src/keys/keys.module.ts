@@ -3,13 +3,14 @@ import { AccessModule } from '../access/access.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
 import { KeyService } from './key.service';
+import { KeyPolicy } from './key-policy';
 import { PublicKey } from './public-key.entity';
 import { PublicKeysService } from './public-keys.service';
 import { PublicKeysRepository } from './public-keys.repository';
 
 @Module({
   imports: [AccessModule, TypeOrmModule.forFeature([PublicKey, User])],
-  providers: [KeyService, PublicKeysService, PublicKeysRepository],
-  exports: [KeyService, PublicKeysService, PublicKeysRepository],
+  providers: [KeyService, KeyPolicy, PublicKeysService, PublicKeysRepository],
+  exports: [KeyService, KeyPolicy, PublicKeysService, PublicKeysRepository],
 })
 export class KeysModule {}

@@ -44,6 +44,14 @@ export class PublicKey {
   @Column({ type: 'text', nullable: true })
   comment: string | null;
 
+  /** After this moment the key is never answered to an SSH server (it stays listed, marked expired). */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  /** When an SSH server last accepted the key (written at most once a minute). */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt: Date | null;
+
   /** Order of the keys inside one identity. */
   @Column({ type: 'int', default: 0 })
   position: number;

@@ -51,6 +51,8 @@ export interface PublicKeyRow {
   comment: string | null;
   position: number;
   derived: boolean;
+  expires_at: Date | null;
+  last_used_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -69,6 +71,8 @@ export function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
     comment: row.comment,
     position: row.position,
     derived: row.derived,
+    expiresAt: row.expires_at ?? null,
+    lastUsedAt: row.last_used_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

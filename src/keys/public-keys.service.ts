@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError, Violation } from '../common/domain-erro
 import { Identity } from '../identities/identity.entity';
 import { isUniqueViolation } from '../users/users.service';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from './key.service';
+import { KeyPolicy } from './key-policy';
 import { PublicKey } from './public-key.entity';
 import { KeyListQuery, KeyLookup, KeyPage, PublicKeysRepository } from './public-keys.repository';
 
@@ -17,6 +18,7 @@ export class PublicKeysService {
     private readonly keys: PublicKeysRepository,
     private readonly keyService: KeyService,
     private readonly access: AccessService,
+    private readonly policy: KeyPolicy,
   ) {}
 
   async listForUser(principal: Principal, userId: number, query: KeyListQuery): Promise<KeyPage> {
@@ -36,7 +38,7 @@ export class PublicKeysService {
   }
 
   /** Adds a personal key, checking every rule and reporting all failures at once, in a stable order. */
-  async addForUser(principal: Principal, userId: number, input: { name?: string | null; key?: string | null }): Promise<PublicKey> {
+  async addForUser(principal: Principal, userId: number, input: { name?: string | null; key?: string | null; expiresAt?: Date | null }): Promise<PublicKey> {
     await this.authorizeForUser(principal, userId, 'ssh_keys.create');
     const name = typeof input.name === 'string' ? input.name.trim() : input.name;
     const text = typeof input.key === 'string' ? input.key.trim() : input.key;
@@ -53,6 +55,8 @@ export class PublicKeysService {
       try {
         parsed = this.keyService.parsePublicKey(text);
         fingerprintable = true;
+        const refusal = this.policy.refusal(parsed);
+        if (refusal) violations.push({ field: 'key', code: 'policy', message: refusal });
       } catch (error) {
         if (!(error instanceof InvalidPublicKeyError)) throw error;
         violations.push({ field: 'key', code: 'invalid', message: error.message });
@@ -70,10 +74,13 @@ export class PublicKeysService {
     }
     if (!fingerprintable) violations.push({ field: 'fingerprint', code: 'missing', message: 'could not be generated' });
     if (!parsed) violations.push({ field: 'length', code: 'missing', message: 'could not be calculated' });
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+      violations.push({ field: 'expiresAt', code: 'past', message: 'must be in the future' });
+    }
     if (violations.length > 0 || !parsed) throw new ValidationError(violations);
 
     try {
-      return await this.keys.insertPersonal({ ...this.columnsOf(parsed, text as string), userId, identityId: null, name: name as string });
+      return await this.keys.insertPersonal({ ...this.columnsOf(parsed, text as string), userId, identityId: null, name: name as string, expiresAt: input.expiresAt ?? null });
     } catch (error) {
       if (isUniqueViolation(error, 'public_keys_personal_fingerprint')) {
         throw new ValidationError([{ field: 'fingerprint', code: 'taken', message: 'has already been taken' }]);
@@ -100,7 +107,10 @@ export class PublicKeysService {
       try {
         const key = this.keyService.parsePublicKey(text);
         const first = seen.get(key.fingerprintSha256);
-        if (first !== undefined) {
+        const refusal = this.policy.refusal(key);
+        if (refusal) {
+          violations.push({ field: `${field}.${index}.key`, code: 'policy', message: refusal });
+        } else if (first !== undefined) {
           violations.push({ field: `${field}.${index}.key`, code: 'duplicate', message: `repeats key ${first} (same fingerprint)` });
         } else {
           seen.set(key.fingerprintSha256, index);

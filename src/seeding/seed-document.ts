@@ -3,18 +3,22 @@ import { Violation } from '../common/domain-errors';
 import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identity-rules';
 import { IdentityRestrictions } from '../identities/identity.entity';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
+import { KeyPolicy } from '../keys/key-policy';
 
 /**
  * The seed file (YAML or JSON), as used by `sshid seed` and `POST /api/sshid/v1/import`:
  *
- *   users:         [{login, email?, firstName?, lastName?, password?, admin?, keys?: [{name, key}]}]
+ *   users:         [{login, email?, firstName?, lastName?, password?, admin?, keys?: [{name, key, expiresAt?}]}]
  *   organizations: [{slug, name, description?, owner, members?: [{login, permissions?}]}]
- *   identities:    [{name, id?, description?, owner? | organization?, keys?: [key line], restrictions?}]
+ *   identities:    [{name, id?, description?, owner? | organization?, keys?: [key line | {key, expiresAt?}], restrictions?}]
+ *
+ * Every key must satisfy the key policy; `expiresAt` is an ISO date.
  */
 export interface SeedKey {
   name: string;
   text: string;
   parsed: ParsedPublicKey;
+  expiresAt: Date | null;
 }
 export interface SeedUser {
   login: string;
@@ -39,7 +43,7 @@ export interface SeedIdentity {
   description: string | null;
   owner: string | null;
   organization: string | null;
-  keys: Array<{ text: string; parsed: ParsedPublicKey }>;
+  keys: Array<{ text: string; parsed: ParsedPublicKey; expiresAt: Date | null }>;
   restrictions: IdentityRestrictions;
 }
 export interface SeedDocument {
@@ -52,7 +56,7 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads and checks a whole seed document; every problem is reported with its path, nothing is half-read. */
-export function readSeedDocument(raw: unknown, keys: KeyService): { document: SeedDocument; violations: Violation[] } {
+export function readSeedDocument(raw: unknown, keys: KeyService, policy: KeyPolicy): { document: SeedDocument; violations: Violation[] } {
   const violations: Violation[] = [];
   const fail = (field: string, message: string) => violations.push({ field, code: 'invalid', message });
   const list = (value: unknown, path: string): unknown[] => {
@@ -83,12 +87,21 @@ export function readSeedDocument(raw: unknown, keys: KeyService): { document: Se
       return null;
     }
     try {
-      return keys.parsePublicKey(value);
+      const parsed = keys.parsePublicKey(value);
+      const refusal = policy.refusal(parsed);
+      if (refusal) fail(path, refusal);
+      return refusal ? null : parsed;
     } catch (error) {
       if (!(error instanceof InvalidPublicKeyError)) throw error;
       fail(path, error.message);
       return null;
     }
+  };
+  const expiry = (value: unknown, path: string): Date | null => {
+    if (value === undefined || value === null) return null;
+    const at = typeof value === 'string' || value instanceof Date ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(at.getTime())) fail(path, 'must be an ISO date');
+    return Number.isNaN(at.getTime()) ? null : at;
   };
 
   const document: SeedDocument = { users: [], organizations: [], identities: [] };
@@ -117,7 +130,8 @@ export function readSeedDocument(raw: unknown, keys: KeyService): { document: Se
       const parsed = publicKey(keyEntry.key, `${keyPath}.key`);
       if (parsed && seen.has(parsed.fingerprintSha256)) fail(`${keyPath}.key`, 'repeats a key of this user');
       if (parsed) seen.add(parsed.fingerprintSha256);
-      if (name && parsed) userKeys.push({ name, text: (keyEntry.key as string).trim(), parsed });
+      const expiresAt = expiry(keyEntry.expiresAt, `${keyPath}.expiresAt`);
+      if (name && parsed) userKeys.push({ name, text: (keyEntry.key as string).trim(), parsed, expiresAt });
     });
     if (login) {
       document.users.push({
@@ -173,10 +187,14 @@ export function readSeedDocument(raw: unknown, keys: KeyService): { document: Se
     identityKeys.add(scopeKey);
     const seen = new Set<string>();
     const keyList = list(entry.keys, `${path}.keys`).flatMap((value, j) => {
-      const parsed = publicKey(value, `${path}.keys[${j}]`);
-      if (parsed && seen.has(parsed.fingerprintSha256)) fail(`${path}.keys[${j}]`, 'repeats a key of this identity');
+      // A key line, or {key, expiresAt}.
+      const line = isObject(value) ? value.key : value;
+      const keyPath = isObject(value) ? `${path}.keys[${j}].key` : `${path}.keys[${j}]`;
+      const parsed = publicKey(line, keyPath);
+      if (parsed && seen.has(parsed.fingerprintSha256)) fail(keyPath, 'repeats a key of this identity');
       if (parsed) seen.add(parsed.fingerprintSha256);
-      return parsed ? [{ text: (value as string).trim(), parsed }] : [];
+      const expiresAt = isObject(value) ? expiry(value.expiresAt, `${path}.keys[${j}].expiresAt`) : null;
+      return parsed ? [{ text: (line as string).trim(), parsed, expiresAt }] : [];
     });
     if (entry.restrictions !== undefined && !isObject(entry.restrictions)) fail(`${path}.restrictions`, 'must be a mapping');
     if (name && slug) {

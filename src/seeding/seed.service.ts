@@ -5,6 +5,7 @@ import { Principal, userHolds } from '../auth/principal';
 import { ForbiddenError, ValidationError, Violation } from '../common/domain-errors';
 import { AuditEntry, AuditService } from '../audit/audit.service';
 import { KeyService, ParsedPublicKey } from '../keys/key.service';
+import { KeyPolicy } from '../keys/key-policy';
 import { passwordHasher } from '../users/password-hasher';
 import { readSeedDocument, SeedDocument } from './seed-document';
 
@@ -15,6 +16,7 @@ export interface SeedChanges {
   membershipsChanged: number;
   identitiesCreated: number;
   identitiesUpdated: number;
+  keysUpdated: number;
 }
 
 export interface SeedResult {
@@ -34,6 +36,7 @@ export class SeedService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: KeyService,
     private readonly audit: AuditService,
+    private readonly policy: KeyPolicy,
   ) {}
 
   async apply(principal: Principal | null, raw: unknown, progress: (message: string) => void = () => undefined): Promise<SeedResult> {
@@ -41,13 +44,13 @@ export class SeedService {
     if (principal && !userHolds(principal, 'users.manage')) {
       throw new ForbiddenError('missing_permission', 'Importing needs the users.manage permission', ['users.manage']);
     }
-    const { document, violations } = readSeedDocument(raw, this.keys);
+    const { document, violations } = readSeedDocument(raw, this.keys, this.policy);
     if (violations.length > 0) throw new ValidationError(violations);
     progress(`checked ${document.users.length} users, ${document.organizations.length} organizations, ${document.identities.length} identities`);
     return this.dataSource.transaction(async (tx) => {
       // One seed at a time: concurrent runs of the same file would otherwise both see rows missing.
       await tx.query('SELECT pg_advisory_xact_lock(7002)');
-      const changes: SeedChanges = { usersCreated: 0, keysAdded: 0, organizationsCreated: 0, membershipsChanged: 0, identitiesCreated: 0, identitiesUpdated: 0 };
+      const changes: SeedChanges = { usersCreated: 0, keysAdded: 0, organizationsCreated: 0, membershipsChanged: 0, identitiesCreated: 0, identitiesUpdated: 0, keysUpdated: 0 };
       const userIds = await this.applyUsers(tx, document, changes, progress);
       const organizationIds = await this.applyOrganizations(tx, document, userIds, changes);
       const events = await this.applyIdentities(tx, document, userIds, organizationIds, changes, progress);
@@ -74,14 +77,28 @@ export class SeedService {
     changes.usersCreated = toCreate.length;
 
     const ids = [...existing.values()];
-    const present = new Set<string>(
-      (await tx.query(`SELECT user_id, fingerprint_sha256 FROM public_keys WHERE identity_id IS NULL AND user_id = ANY($1::int[])`, [ids])).map(
-        (r: { user_id: number; fingerprint_sha256: string }) => `${r.user_id}/${r.fingerprint_sha256}`,
+    const present = new Map<string, { id: number; expires: number | null }>(
+      (await tx.query(`SELECT id, user_id, fingerprint_sha256, expires_at FROM public_keys WHERE identity_id IS NULL AND user_id = ANY($1::int[])`, [ids])).map(
+        (r: { id: number; user_id: number; fingerprint_sha256: string; expires_at: Date | null }) => [
+          `${r.user_id}/${r.fingerprint_sha256}`,
+          { id: r.id, expires: r.expires_at?.getTime() ?? null },
+        ],
       ),
     );
+    // Keys already there whose expiry the document changes.
+    for (const user of document.users) {
+      const userId = existing.get(user.login.toLowerCase()) as number;
+      for (const key of user.keys) {
+        const stored = present.get(`${userId}/${key.parsed.fingerprintSha256}`);
+        if (stored && stored.expires !== (key.expiresAt?.getTime() ?? null)) {
+          await tx.query(`UPDATE public_keys SET expires_at = $2, updated_at = now() WHERE id = $1`, [stored.id, key.expiresAt]);
+          changes.keysUpdated += 1;
+        }
+      }
+    }
     const rows = document.users.flatMap((user) => {
       const userId = existing.get(user.login.toLowerCase()) as number;
-      return user.keys.filter((k) => !present.has(`${userId}/${k.parsed.fingerprintSha256}`)).map((k) => ({ userId, identityId: null, name: k.name, text: k.text, parsed: k.parsed }));
+      return user.keys.filter((k) => !present.has(`${userId}/${k.parsed.fingerprintSha256}`)).map((k) => ({ userId, identityId: null, name: k.name, text: k.text, parsed: k.parsed, expiresAt: k.expiresAt }));
     });
     for (let i = 0; i < rows.length; i += CHUNK) {
       await this.insertKeys(tx, rows.slice(i, i + CHUNK));
@@ -159,11 +176,12 @@ export class SeedService {
       const organizationId = identity.organization ? (organizationIds.get(identity.organization) as number) : null;
       const [existing] = await tx.query(
         `SELECT i.id, i.name, i.description, i.restrictions = $4::jsonb AS same_restrictions,
-                COALESCE((SELECT array_agg(k.fingerprint_sha256 ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id AND NOT k.derived), '{}') AS fingerprints
+                COALESCE((SELECT array_agg(k.fingerprint_sha256 || '@' || COALESCE((extract(epoch FROM k.expires_at) * 1000)::bigint::text, '') ORDER BY k.position, k.id)
+                            FROM public_keys k WHERE k.identity_id = i.id AND NOT k.derived), '{}') AS fingerprints
            FROM identities i WHERE i.slug = $1 AND (i.owner_user_id = $2 OR i.organization_id = $3) FOR UPDATE`,
         [identity.slug, ownerUserId, organizationId, JSON.stringify(identity.restrictions)],
       );
-      const fingerprints = identity.keys.map((k) => k.parsed.fingerprintSha256);
+      const fingerprints = identity.keys.map((k) => `${k.parsed.fingerprintSha256}@${k.expiresAt?.getTime() ?? ''}`);
       let identityId: number;
       if (!existing) {
         const [row] = await tx.query(
@@ -191,7 +209,7 @@ export class SeedService {
         changes.identitiesUpdated += 1;
         events.push({ action: 'identity.update', resource: 'identity', resourceId: identityId, resourceName: identity.name, organizationId, details: { identityName: identity.name, updatedFields: ['name', 'description', 'restrictions', 'publicKeys'], source: 'seed' } });
       }
-      await this.insertKeys(tx, identity.keys.map((k, position) => ({ userId: ownerUserId, identityId, name: null, text: k.text, parsed: k.parsed, position })));
+      await this.insertKeys(tx, identity.keys.map((k, position) => ({ userId: ownerUserId, identityId, name: null, text: k.text, parsed: k.parsed, position, expiresAt: k.expiresAt })));
       if ((index + 1) % 500 === 0) progress(`applied ${index + 1} of ${document.identities.length} identities`);
     }
     return events;
@@ -206,13 +224,13 @@ export class SeedService {
   /** Many keys in one statement (arrays unnested into rows). */
   private async insertKeys(
     tx: EntityManager,
-    rows: Array<{ userId: number | null; identityId: number | null; name: string | null; text: string; parsed: ParsedPublicKey; position?: number }>,
+    rows: Array<{ userId: number | null; identityId: number | null; name: string | null; text: string; parsed: ParsedPublicKey; position?: number; expiresAt: Date | null }>,
   ): Promise<void> {
     if (rows.length === 0) return;
     const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
     await tx.query(
-      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, position)
-       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[])`,
+      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, position, expires_at)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[], $11::timestamptz[])`,
       [
         column((r) => r.userId),
         column((r) => r.identityId),
@@ -224,6 +242,7 @@ export class SeedService {
         column((r) => r.parsed.fingerprintMd5),
         column((r) => r.parsed.comment),
         column((r) => r.position ?? 0),
+        column((r) => r.expiresAt),
       ],
     );
   }

@@ -71,7 +71,7 @@ describe('one domain model behind three dialects', () => {
     const bobSession = await t.sessionToken(bob);
     const org = await t.http().put('/api/organizations').set('Authorization', bearer(bobSession)).send({ name: 'Bob Org' }).expect(201);
     await t.http().put('/api/identities').set('Authorization', bearer(bobSession)).send({ name: 'Bob Personal', type: 'ssh', sshKey: keyFile('rsa4096') }).expect(200);
-    await t.http().put('/api/identities').set('Authorization', bearer(bobSession)).send({ name: 'Bob Org Key', type: 'ssh', sshKey: keyFile('dsa'), organizationId: org.body.id }).expect(200);
+    await t.http().put('/api/identities').set('Authorization', bearer(bobSession)).send({ name: 'Bob Org Key', type: 'ssh', sshKey: keyFile('ecdsa384'), organizationId: org.body.id }).expect(200);
     await t.http().post(`/api/users/${bob.id}/ssh_keys`).set('Authorization', bearer(bobSession)).send({ name: 'k', key: publicKey('rsa2048') }).expect(201);
     const admin = await t.createUser('root', { isAdmin: true });
     await t.http().delete(`/api/users/${bob.id}`).set('Authorization', bearer(await t.sessionToken(admin))).expect(200);
@@ -79,7 +79,7 @@ describe('one domain model behind three dialects', () => {
     expect(names).not.toContain('Bob Personal');
     expect(names).toContain('Bob Org Key');
     expect(await t.dataSource.query('SELECT 1 FROM public_keys WHERE user_id = $1', [bob.id])).toEqual([]);
-    expect(await t.dataSource.query(`SELECT 1 FROM public_keys WHERE fingerprint_sha256 = $1`, [sshKeygenFingerprints.dsa.sha256])).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT 1 FROM public_keys WHERE fingerprint_sha256 = $1`, [sshKeygenFingerprints.ecdsa384.sha256])).toHaveLength(1);
   });
 
   describe('errors raised before a route is found keep the dialect shape', () => {

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Which keys sshid accepts, one setting for every dialect (each refuses in its own error shape) and for what it
+ * answers to SSH servers (keys stored before a stricter policy are no longer answered): RSA keys need
+ * SSHID_KEY_MIN_RSA_BITS, DSA is refused unless SSHID_KEY_ALLOW_DSA, and SSHID_KEY_TYPES may list the types allowed.
+ */
+@Injectable()
+export class KeyPolicy {
+  private readonly minRsaBits: number;
+  private readonly allowDsa: boolean;
+  private readonly allowedTypes: Set<string> | null;
+
+  constructor(config: AppConfig) {
+    this.minRsaBits = config.SSHID_KEY_MIN_RSA_BITS;
+    this.allowDsa = config.SSHID_KEY_ALLOW_DSA;
+    const types = (config.SSHID_KEY_TYPES ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    this.allowedTypes = types.length > 0 ? new Set(types) : null;
+  }
+
+  /** Why the policy refuses this key, or null when it allows it. */
+  refusal(key: { type: string; bits: number }): string | null {
+    if (this.allowedTypes && !this.allowedTypes.has(key.type)) return `keys of type ${key.type} are not allowed here`;
+    if (key.type === 'ssh-dss' && !this.allowDsa) return 'DSA keys are not allowed here';
+    if (key.type === 'ssh-rsa' && key.bits < this.minRsaBits) return `RSA keys must have at least ${this.minRsaBits} bits (this one has ${key.bits})`;
+    return null;
+  }
+}
