@@ -137,6 +137,16 @@ export class PublicKeysRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Any key by id, with the identity it belongs to (if any); the caller decides whether it may be touched. */
+  findById(id: number): Promise<PublicKey | null> {
+    return this.dataSource.getRepository(PublicKey).findOne({ where: { id }, relations: { identity: true } });
+  }
+
+  async setExpiry(id: number, expiresAt: Date | null): Promise<PublicKey> {
+    await this.dataSource.getRepository(PublicKey).update({ id }, { expiresAt });
+    return (await this.dataSource.getRepository(PublicKey).findOne({ where: { id } })) as PublicKey;
+  }
+
   userExists(userId: number): Promise<boolean> {
     return this.dataSource.getRepository(User).exist({ where: { id: userId } });
   }

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Permission } from '../auth/permissions';
 import { AccessService } from '../access/access.service';
 import { Principal } from '../auth/principal';
-import { NotFoundError, ValidationError, Violation } from '../common/domain-errors';
+import { ForbiddenError, NotFoundError, ValidationError, Violation } from '../common/domain-errors';
 import { Identity } from '../identities/identity.entity';
 import { isUniqueViolation } from '../users/users.service';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from './key.service';
@@ -93,6 +93,24 @@ export class PublicKeysService {
     const key = await this.findForUser(principal, userId, lookups, reference, 'ssh_keys.delete');
     if (!(await this.keys.deletePersonal(userId, key.id))) throw new NotFoundError('ssh_key', reference);
     return key;
+  }
+
+  /**
+   * Sets or clears a key's expiry: a personal key of someone the caller may manage keys for, or a key of an
+   * identity the caller may change. Keys the caller may not touch are reported as not found.
+   */
+  async setExpiry(principal: Principal, keyId: number, expiresAt: Date | null): Promise<PublicKey> {
+    if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new ValidationError([{ field: 'expiresAt', code: 'invalid', message: 'must be an ISO date or null' }]);
+    const key = Number.isSafeInteger(keyId) && keyId > 0 && keyId <= 2147483647 ? await this.keys.findById(keyId) : null;
+    if (!key) throw new NotFoundError('ssh_key', keyId);
+    try {
+      if (key.identity) await this.access.requireIdentityManageable(principal, key.identity, 'identities.update');
+      else await this.authorizeForUser(principal, key.userId as number, 'ssh_keys.create');
+    } catch (error) {
+      if (error instanceof ForbiddenError && !(error.reason === 'token_scope')) throw new NotFoundError('ssh_key', keyId);
+      throw error;
+    }
+    return this.keys.setExpiry(key.id, expiresAt);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { IsArray, IsDateString, IsDefined, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsArray, IsDateString, IsDefined, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 
 export class LoginDto {
   @IsDefined({ message: 'login is required' })
@@ -37,4 +37,28 @@ export class CreateApiTokenDto {
   @IsOptional()
   @IsDateString({}, { message: 'expiresAt must be an ISO date-time' })
   expiresAt?: string;
+}
+
+export class CreateKeyDto {
+  @IsDefined({ message: 'name is required' })
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 255, { message: 'name must be 1 to 255 characters long' })
+  name: string;
+
+  @IsDefined({ message: 'key is required' })
+  @IsString({ message: 'key must be a string' })
+  @MaxLength(16384)
+  key: string;
+
+  @IsOptional()
+  @IsDateString({}, { message: 'expiresAt must be an ISO date-time' })
+  expiresAt?: string;
+}
+
+export class UpdateKeyDto {
+  /** An ISO date-time, or null to clear the expiry. */
+  @IsDefined({ message: 'expiresAt is required (null clears it)' })
+  @ValidateIf((_object, value) => value !== null)
+  @IsDateString({}, { message: 'expiresAt must be an ISO date-time or null' })
+  expiresAt: string | null;
 }
