@@ -103,12 +103,16 @@ export class PublicKeysService {
     if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new ValidationError([{ field: 'expiresAt', code: 'invalid', message: 'must be an ISO date or null' }]);
     const key = Number.isSafeInteger(keyId) && keyId > 0 && keyId <= 2147483647 ? await this.keys.findById(keyId) : null;
     if (!key) throw new NotFoundError('ssh_key', keyId);
-    try {
-      if (key.identity) await this.access.requireIdentityManageable(principal, key.identity, 'identities.update');
-      else await this.authorizeForUser(principal, key.userId as number, 'ssh_keys.create');
-    } catch (error) {
-      if (error instanceof ForbiddenError && !(error.reason === 'token_scope')) throw new NotFoundError('ssh_key', keyId);
-      throw error;
+    if (key.identity) {
+      await this.access.requireIdentityManageable(principal, key.identity, 'identities.update');
+    } else {
+      try {
+        await this.authorizeForUser(principal, key.userId as number, 'ssh_keys.create');
+      } catch (error) {
+        // Someone else's personal key is not there for a caller who may not manage it.
+        if (error instanceof ForbiddenError && error.reason === 'missing_permission' && key.userId !== principal.user.id) throw new NotFoundError('ssh_key', keyId);
+        throw error;
+      }
     }
     return this.keys.setExpiry(key.id, expiresAt);
   }

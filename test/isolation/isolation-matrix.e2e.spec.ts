@@ -141,6 +141,11 @@ const ROWS: Row[] = [
     const { record } = await t.get(AuthService).createApiToken({ user: w.users.A, via: 'session' }, { name: 'nexterm key', permissions: ['identities.read'] });
     return { path: `/api/accounts/api-keys/${record.id}` };
   }, ['ok', 404, 404, 404, 404, 403, 403, 403]),
+  row('GET /api/sshid/v1/keys', async () => ({ path: '/api/sshid/v1/keys' }), ['ok', 'ok', 'ok', 'ok', 'ok', 403, 'ok', 403]),
+  row('POST /api/sshid/v1/keys', async () => ({ path: '/api/sshid/v1/keys', body: { name: fresh('k'), key: freshEd25519PublicKey() } }), SESSIONS_ONLY),
+  row('PATCH /api/sshid/v1/keys/:id', async (w, t) => ({ path: `/api/sshid/v1/keys/${(await personalKey(t, w.users.A)).id}`, body: { expiresAt: null } }), ['ok', 404, 404, 404, 'ok', 403, 403, 403]),
+  // Only host tokens (API tokens carrying authorized_keys.read) are answered; sessions and other tokens are not.
+  row('GET /api/sshid/v1/authorized-keys', async (w) => ({ path: `/api/sshid/v1/authorized-keys?login=${w.users.A.login}` }), Array(8).fill(403)),
   row('POST /api/sshid/v1/import', async () => ({ path: '/api/sshid/v1/import', body: { users: [{ login: `seeded${++serial}` }] } }), ADMIN_ONLY),
   row('POST /api/sshid/v1/tokens', async (w) => ({ path: '/api/sshid/v1/tokens', body: { name: 'matrix', permissions: ['identities.read'], team: w.Y.slug } }), [403, 'ok', 403, 403, 'ok', 403, 403, 403]),
   row('DELETE /api/sshid/v1/tokens/:id', async (w, t) => {
@@ -152,6 +157,8 @@ const ROWS: Row[] = [
 /** Routes that only ever touch the caller's own data or nothing at all: every caller gets an answer, never a 500. */
 const SELF_OR_PUBLIC = [
   'GET /health',
+  // `/<login>.keys`: public keys are public (GitHub's convention); SSHID_PUBLIC_KEYS_ENDPOINT=false turns it off.
+  'GET /:file',
   'GET /health/live',
   'GET /health/ready',
   // Not served without SSHID_METRICS_TOKEN (404 for everyone); with it, the token is the only way in.
