@@ -1,10 +1,10 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
-import { NotFoundError, ValidationError } from '../common/domain-errors';
+import { ValidationError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { AuthorizedKeysService } from '../keys/authorized-keys.service';
 import { KeyService } from '../keys/key.service';
@@ -65,7 +65,8 @@ export class PublicKeysFileController {
   @ApiProduces('text/plain')
   async publicKeys(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
     const login = file.endsWith('.keys') ? file.slice(0, -'.keys'.length) : '';
-    if (!this.config.SSHID_PUBLIC_KEYS_ENDPOINT || !LOGIN.test(login)) throw new NotFoundError('route', file);
+    // Any other one-segment path is simply not a route here.
+    if (!this.config.SSHID_PUBLIC_KEYS_ENDPOINT || !LOGIN.test(login)) throw new NotFoundException();
     sendLines(reply, await this.authorizedKeys.publicKeysOf(login));
   }
 }
