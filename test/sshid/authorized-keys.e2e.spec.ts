@@ -102,3 +102,15 @@ describe('authorized keys, /<login>.keys and the key policy over HTTP', () => {
     await t.http().get('/api/sshid/v1/authorized-keys?login=bob').set('Authorization', ownerSession).expect(403);
   });
 });
+
+describe('/<login>.keys turned off', () => {
+  it('is not served with SSHID_PUBLIC_KEYS_ENDPOINT=false', async () => {
+    const t = await startTestApp(DIALECT_MODULES, { SSHID_PUBLIC_KEYS_ENDPOINT: 'false' });
+    try {
+      await t.createUser('carol');
+      expect((await t.http().get('/carol.keys').expect(404)).body).toEqual({ error: { status: 404, message: 'Route not found' } });
+    } finally {
+      await t.close();
+    }
+  });
+});
