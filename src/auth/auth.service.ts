@@ -14,6 +14,7 @@ import { PasswordLockoutService } from './password-lockout.service';
 import { Principal } from './principal';
 import { CredentialRow, CredentialsRepository, sha256Hex } from './credentials.repository';
 import { Session } from './session.entity';
+import { VerifiedPasswordCache } from './verified-password-cache';
 
 /** Claims of every sshid bearer token: a session or an API token, named by its row id. */
 export interface TokenClaims {
@@ -47,7 +48,11 @@ export class AuthService {
     @Inject(JWT_SECRET) private readonly jwtSecret: KeyObject,
     private readonly lockout: PasswordLockoutService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.verifiedPasswords = new VerifiedPasswordCache(config.SSHID_BASIC_CACHE_SECONDS * 1000);
+  }
+
+  private readonly verifiedPasswords: VerifiedPasswordCache;
 
   /** Checks login and password and opens a session; the token is returned once and only its hash is kept. */
   async login(login: string, password: string, client: ClientInfo): Promise<{ token: string; session: Session; user: User }> {
@@ -167,8 +172,21 @@ export class AuthService {
       if (principal && principal.user.login.toLowerCase() === login.toLowerCase()) return principal;
       throw new UnauthenticatedError('invalid', login);
     }
-    const user = await this.checkPassword(login, secret, client);
-    return { user, via: 'password', ...client };
+    // A password this instance verified moments ago, against the user's current hash: no argon2id, no lockout
+    // round trip (it is not a guess). Anything else is a full check behind the lockout.
+    const known = await this.users.findWithPasswordHash(login);
+    if (known?.passwordHash && this.verifiedPasswords.holds(login, secret, known.passwordHash)) {
+      if (known.user.disabled) throw new UnauthenticatedError('disabled', login);
+      return { user: known.user, via: 'password', ...client };
+    }
+    try {
+      const user = await this.checkPassword(login, secret, client);
+      if (known?.passwordHash) this.verifiedPasswords.remember(login, secret, known.passwordHash);
+      return { user, via: 'password', ...client };
+    } catch (error) {
+      this.verifiedPasswords.forget(login);
+      throw error;
+    }
   }
 
   /** Idle for longer than SSHID_SESSION_IDLE_MINUTES, or opened more than SSHID_SESSION_MAX_HOURS ago. */

@@ -124,6 +124,16 @@ export class AppConfig {
   @IsString()
   SSHID_METRICS_HOST = '127.0.0.1';
 
+  /**
+   * How long a password verified over HTTP Basic is taken as verified (see auth/verified-password-cache.ts); 0 turns
+   * the cache off and every Basic request pays a full argon2id check.
+   */
+  @Transform(({ value }) => (value === undefined ? 60 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SSHID_BASIC_CACHE_SECONDS = 60;
+
   /** Key policy, for every dialect: the fewest bits an RSA key may have. */
   @Transform(({ value }) => (value === undefined ? 2048 : Number(value)))
   @IsInt()

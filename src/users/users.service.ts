@@ -95,6 +95,14 @@ export class UsersService {
     return this.users.createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
   }
 
+  /** The account with this login and its password hash (for the verified-password cache); null when unknown. */
+  async findWithPasswordHash(login: string): Promise<{ user: User; passwordHash: string | null } | null> {
+    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('lower(u.login) = lower(:login)', { login }).getOne();
+    if (!row) return null;
+    const { passwordHash, ...user } = row;
+    return { user: Object.assign(new User(), user), passwordHash: passwordHash ?? null };
+  }
+
   /** Checks a login and password; null when either is wrong (timing kept similar by hashing anyway). */
   async verifyPassword(login: string, password: string): Promise<User | null> {
     const row = await this.users

@@ -1,0 +1,47 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Passwords recently verified over HTTP Basic, so clients that send a password on every request (hammer, CI
+ * scripts) pay argon2id once per TTL instead of on each request. Holds, per login, a keyed hash (HMAC under a key
+ * made at start and never stored) of the login, the password and the user's current password hash — never the
+ * password. A changed password changes the stored hash, so an entry can never match after a change, on any instance;
+ * a disabled or deleted user is refused by the fresh user row read on every request; a failed attempt for the login
+ * drops its entry.
+ */
+export class VerifiedPasswordCache {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, { digest: Buffer; expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  private digest(login: string, password: string, passwordHash: string): Buffer {
+    return createHmac('sha256', this.key).update(login.toLowerCase()).update('\0').update(password).update('\0').update(passwordHash).digest();
+  }
+
+  /** Whether this password was verified for this login, against this very password hash, within the TTL. */
+  holds(login: string, password: string, passwordHash: string): boolean {
+    if (this.ttlMs <= 0) return false;
+    const entry = this.entries.get(login.toLowerCase());
+    if (!entry) return false;
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(login.toLowerCase());
+      return false;
+    }
+    return timingSafeEqual(entry.digest, this.digest(login, password, passwordHash));
+  }
+
+  remember(login: string, password: string, passwordHash: string): void {
+    if (this.ttlMs <= 0) return;
+    const name = login.toLowerCase();
+    this.entries.delete(name);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(name, { digest: this.digest(login, password, passwordHash), expiresAt: Date.now() + this.ttlMs });
+  }
+
+  forget(login: string): void {
+    this.entries.delete(login.toLowerCase());
+  }
+}
