@@ -1,15 +1,17 @@
-// sshid benchmark: each route under load beside a minimal Fastify + pg handler running the same SQL, same run,
-// same machine. Run with `npm run bench` (builds first). Prints a table; the ratio column is the figure that counts.
+// sshid benchmark: each route under load beside two baselines on the same PostgreSQL, in the same run (see
+// baselines.mjs): a minimal server doing the least the route needs, and one running sshid's own SQL. Then HTTP Basic
+// with a password against a bearer token, and the list routes with 1k and with 100k other users' keys stored.
+// Run with `npm run bench` (builds first); the load comes from a separate process (load.mjs).
 //
-//   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 npm run bench
+//   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=Foreman npm run bench
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import Fastify from 'fastify';
 import pg from 'pg';
+import { startMinimal, startSameSql } from './baselines.mjs';
 import { ed25519Line } from './generated-keys.mjs';
 
 const require = createRequire(import.meta.url);
@@ -19,22 +21,42 @@ const { startEmbeddedPostgres } = require('../dist/database/embedded-postgres.la
 const { ensureDatabase } = require('../dist/database/database-url.js');
 const { DIALECT_MODULES } = require('../dist/dialects.js');
 const { UsersService } = require('../dist/users/users.service.js');
-const { AuthService, sha256Hex } = require('../dist/auth/auth.service.js');
+const { AuthService } = require('../dist/auth/auth.service.js');
 const { PublicKeysService } = require('../dist/keys/public-keys.service.js');
 const { IdentitiesService } = require('../dist/identities/identities.service.js');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const ONLY = process.env.BENCH_ONLY;
+const PASSWORD = 'bench-password';
+
+function measure(port, target, duration = SECONDS, offset = 0) {
+  const headers = { 'content-type': 'application/json' };
+  if (target.auth) headers.authorization = target.auth;
+  const spec = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, method: target.method, path: target.path, headers, bodiesFile: target.bodiesFile, offset };
+  // The servers run in this process: the load process is awaited without blocking it.
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [new URL('./load.mjs', import.meta.url).pathname, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
+/** A warm-up run (unmeasured: JIT, pools), then the measured one. */
+async function warmMeasure(port, target) {
+  await measure(port, target, WARMUP, 30000);
+  const result = await measure(port, target);
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors };
+}
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sshid-bench-'));
   process.stderr.write('starting PostgreSQL…\n');
-  const postgres = await startEmbeddedPostgres({ dataDir, persistent: false });
+  const postgres = await startEmbeddedPostgres({ dataDir, persistent: false, supervise: false });
   const url = new URL(postgres.url);
   url.pathname = '/sshid_bench';
   await ensureDatabase(url.toString());
-
   const config = loadConfig({
     SSHID_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     SSHID_JWT_SECRET: randomBytes(32).toString('hex'),
@@ -46,132 +68,133 @@ async function main() {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const sshidPort = app.getHttpServer().address().port;
 
-  // Data: one user with 20 personal keys, 10 personal identities, one Northflank identity with a key.
-  const user = await app.get(UsersService).create({ login: 'bench', password: 'bench-password' });
+  // Data: one user with 20 personal keys and 20 personal identities of one key each.
+  const user = await app.get(UsersService).create({ login: 'bench', password: PASSWORD });
   const principal = { user, via: 'session' };
   for (let i = 0; i < 20; i += 1) await app.get(PublicKeysService).addForUser(principal, user.id, { name: `key ${i}`, key: ed25519Line(`k${i}`) });
-  for (let i = 0; i < 10; i += 1) await app.get(IdentitiesService).create(principal, { kind: 'personal' }, { name: `identity ${i}`, publicKeys: [ed25519Line(`i${i}`)] });
-  const { token: apiToken } = await app.get(AuthService).createApiToken(principal, {
+  for (let i = 0; i < 20; i += 1) await app.get(IdentitiesService).create(principal, { kind: 'personal' }, { name: `identity ${i}`, publicKeys: [ed25519Line(`i${i}`)] });
+  const { token: apiToken, record } = await app.get(AuthService).createApiToken(principal, {
     name: 'bench',
     permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'],
   });
   const { token: sessionToken, session } = await app.get(AuthService).openSession(user, {});
 
-  // The baseline: the same SQL statements sshid runs for each route, straight from Fastify with pg.
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
-  const apiTokenHash = sha256Hex(apiToken);
-  const sessionHash = sha256Hex(sessionToken);
-  const { rows: [{ id: apiTokenId }] } = await pool.query('SELECT id FROM api_tokens WHERE token_hash = $1', [apiTokenHash]);
-  const raw = Fastify();
-  const credentialSql = (table) =>
-    `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name, u.is_admin AS u_is_admin,
-            u.permissions AS u_permissions, u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
-       FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
-  const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
-  raw.get('/foreman', async () => {
-    await authByToken();
-    const list = await pool.query('SELECT k.*, count(*) OVER () AS matching FROM public_keys k WHERE user_id = $1 AND identity_id IS NULL ORDER BY id LIMIT 20', [user.id]);
-    return { total: Number(list.rows[0].matching), results: list.rows };
-  });
-  raw.get('/northflank', async () => {
-    await authByToken();
-    const { rows } = await pool.query(
-      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
-              i.created_at, i.updated_at, i.version, count(*) OVER () AS total,
-              COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
-         FROM identities i WHERE i.owner_user_id = $1 AND i.slug = $2 ORDER BY i.id`,
-      [user.id, 'identity-0'],
-    );
-    return { data: rows[0] };
-  });
-  raw.get('/nexterm', async () => {
-    await pool.query(credentialSql('sessions'), [session.id]);
-    const { rows } = await pool.query(
-      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
-              i.created_at, i.updated_at, i.version, count(*) OVER () AS total
-         FROM identities i WHERE i.owner_user_id = $1 OR i.organization_id IN
-           (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')
-        ORDER BY i.organization_id IS NOT NULL, i.id`,
-      [user.id],
-    );
-    return rows;
-  });
-  raw.post('/create', async (request) => {
-    await authByToken();
-    await pool.query('SELECT 1 FROM public_keys WHERE user_id = $1 AND identity_id IS NULL AND fingerprint_sha256 = $2 LIMIT 1', [user.id, 'SHA256:x']);
-    const { rows } = await pool.query(
-      `INSERT INTO public_keys (user_id, name, key_text, key_type, bits, foreman_length, fingerprint_sha256, fingerprint_md5)
-       VALUES ($1, $2, $3, 'ssh-ed25519', 256, 256, $4, 'MD5:x') RETURNING *`,
-      [user.id, request.body.ssh_key.name, request.body.ssh_key.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
-    );
-    return rows[0];
-  });
-  await raw.listen({ port: 0, host: '127.0.0.1' });
-  const rawPort = raw.server.address().port;
+  const minimal = await startMinimal(pool);
+  const sameSql = await startSameSql(pool, { apiTokenId: record.id, sessionId: session.id, userId: user.id });
+  const ports = { sshid: sshidPort, minimal: minimal.server.address().port, same: sameSql.server.address().port };
 
-  // Keys for the create runs are made before measuring, so the load generator does not compete for CPU.
   process.stderr.write('generating keys for the create runs…\n');
-  // Two sets: sshid and the baseline each need keys they have not stored yet.
   const bodiesFile = (set) => {
     const file = join(dataDir, `bodies-${set}.json`);
-    const bodies = Array.from({ length: 40000 }, (_, i) => JSON.stringify({ ssh_key: { name: `bench ${set} ${i}`, key: ed25519Line(`${set}-${i}`) } }));
-    writeFileSync(file, JSON.stringify(bodies));
+    writeFileSync(file, JSON.stringify(Array.from({ length: 40000 }, (_, i) => JSON.stringify({ ssh_key: { name: `bench ${set} ${i}`, key: ed25519Line(`${set}-${i}`) } }))));
     return file;
   };
-  const only = process.env.BENCH_ONLY;
-  const wantsCreate = !only || 'Key create'.startsWith(only);
-  const createBodies = wantsCreate ? { sshid: bodiesFile('sshid'), raw: bodiesFile('raw') } : {};
+  const wantsCreate = !ONLY || 'Key create'.startsWith(ONLY);
+  const bodies = wantsCreate ? { sshid: bodiesFile('sshid'), minimal: bodiesFile('minimal'), same: bodiesFile('same') } : {};
 
+  const token = `Bearer ${apiToken}`;
   const cases = [
-    { name: 'Foreman index (20 keys)', sshid: { method: 'GET', path: `/api/users/${user.id}/ssh_keys`, auth: apiToken }, raw: { method: 'GET', path: '/foreman' } },
-    { name: 'Northflank get', sshid: { method: 'GET', path: '/v1/integrations/ssh-identities/identity-0', auth: apiToken }, raw: { method: 'GET', path: '/northflank' } },
-    { name: 'Nexterm list', sshid: { method: 'GET', path: '/api/identities/list', auth: sessionToken }, raw: { method: 'GET', path: '/nexterm' } },
-    { name: 'Key create (Foreman POST)', sshid: { method: 'POST', path: `/api/users/${user.id}/ssh_keys`, auth: apiToken, bodiesFile: createBodies.sshid }, raw: { method: 'POST', path: '/create', bodiesFile: createBodies.raw } },
+    { name: 'Foreman GET /api/users/:id/ssh_keys (20 keys)', sshid: { method: 'GET', path: `/api/users/${user.id}/ssh_keys`, auth: token }, minimal: { method: 'GET', path: `/foreman/${user.id}`, auth: token }, same: { method: 'GET', path: '/foreman' } },
+    { name: 'Northflank GET /v1/integrations/ssh-identities (20)', sshid: { method: 'GET', path: '/v1/integrations/ssh-identities', auth: token }, minimal: { method: 'GET', path: '/northflank', auth: token }, same: { method: 'GET', path: '/northflank' } },
+    { name: 'Northflank GET …/ssh-identities/:id', sshid: { method: 'GET', path: '/v1/integrations/ssh-identities/identity-0', auth: token }, minimal: { method: 'GET', path: '/northflank/identity-0', auth: token }, same: { method: 'GET', path: '/northflank/identity-0' } },
+    { name: 'Nexterm GET /api/identities/list (20)', sshid: { method: 'GET', path: '/api/identities/list', auth: `Bearer ${sessionToken}` }, minimal: { method: 'GET', path: '/nexterm', auth: `Bearer ${sessionToken}` }, same: { method: 'GET', path: '/nexterm' } },
+    {
+      name: 'Key create (Foreman POST)',
+      sshid: { method: 'POST', path: `/api/users/${user.id}/ssh_keys`, auth: token, bodiesFile: bodies.sshid },
+      minimal: { method: 'POST', path: `/create/${user.id}`, auth: token, bodiesFile: bodies.minimal },
+      same: { method: 'POST', path: '/create', bodiesFile: bodies.same },
+    },
   ];
 
-  const measure = async (port, target, duration = SECONDS, offset = 0) => {
-    const headers = { 'content-type': 'application/json' };
-    if (target.auth) headers.authorization = `Bearer ${target.auth}`;
-    const spec = { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, method: target.method, path: target.path, headers, bodiesFile: target.bodiesFile, offset };
-    // execFileSync would block this process, where the servers run: the load process is awaited asynchronously.
-    const { execFile } = await import('node:child_process');
-    const output = await new Promise((resolve, reject) =>
-      execFile(process.execPath, [new URL('./load.mjs', import.meta.url).pathname, JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout),
-      ),
-    );
-    return JSON.parse(output);
-  };
-
-  const rows = [];
-  for (const benchCase of cases.filter((c) => !only || c.name.startsWith(only))) {
+  const routeRows = [];
+  for (const benchCase of cases.filter((c) => !ONLY || c.name.startsWith(ONLY))) {
     process.stderr.write(`measuring ${benchCase.name}…\n`);
-    // A short unmeasured run first, so both servers are measured warm (JIT-compiled, pools filled).
-    await measure(sshidPort, benchCase.sshid, WARMUP, 30000);
-    const sshid = await measure(sshidPort, benchCase.sshid);
-    await measure(rawPort, benchCase.raw, WARMUP, 30000);
-    const baseline = await measure(rawPort, benchCase.raw);
-    const errors = sshid.non2xx + sshid.errors;
-    rows.push({
+    const sshid = await warmMeasure(ports.sshid, benchCase.sshid);
+    const least = await warmMeasure(ports.minimal, benchCase.minimal);
+    const same = await warmMeasure(ports.same, benchCase.same);
+    routeRows.push({
       route: benchCase.name,
-      'sshid req/s': Math.round(sshid.requests.average),
-      'sshid p50 ms': sshid.latency.p50,
-      'sshid p99 ms': sshid.latency.p99,
-      'raw req/s': Math.round(baseline.requests.average),
-      'raw p50 ms': baseline.latency.p50,
-      'raw p99 ms': baseline.latency.p99,
-      ratio: Number((sshid.requests.average / baseline.requests.average).toFixed(2)),
-      'sshid errors': errors,
-      'raw errors': baseline.non2xx + baseline.errors,
+      'sshid req/s': sshid.rps,
+      'sshid p99': sshid.p99,
+      'minimal req/s': least.rps,
+      'minimal p99': least.p99,
+      'vs minimal': +(sshid.rps / least.rps).toFixed(2),
+      'p99 vs minimal': +(sshid.p99 / least.p99).toFixed(2),
+      'same-SQL req/s': same.rps,
+      'same-SQL p99': same.p99,
+      'vs same-SQL': +(sshid.rps / same.rps).toFixed(2),
+      failures: sshid.failures + least.failures + same.failures,
     });
   }
-  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, server and load on this machine (${(await import('node:os')).cpus().length} cores)\n`);
-  console.table(rows);
 
-  await raw.close();
+  // HTTP Basic with a password (hammer's default) against the same request with a bearer token.
+  const basicRows = [];
+  if (!ONLY || ONLY === 'Basic') {
+    process.stderr.write('measuring HTTP Basic with a password…\n');
+    const path = `/api/users/${user.id}/ssh_keys`;
+    const withBearer = await warmMeasure(ports.sshid, { method: 'GET', path, auth: token });
+    const withBasic = await warmMeasure(ports.sshid, { method: 'GET', path, auth: `Basic ${Buffer.from(`bench:${PASSWORD}`).toString('base64')}` });
+    basicRows.push({
+      route: 'Foreman index, Basic password vs bearer',
+      'bearer req/s': withBearer.rps,
+      'bearer p99': withBearer.p99,
+      'Basic req/s': withBasic.rps,
+      'Basic p99': withBasic.p99,
+      'cost vs bearer': +(withBearer.rps / withBasic.rps).toFixed(2),
+      failures: withBearer.failures + withBasic.failures,
+    });
+  }
+
+  // Other users' rows must not slow a caller down: the list routes with 1k, then 100k other keys stored.
+  const scalingRows = [];
+  if (!ONLY || ONLY === 'Scaling') {
+    const scaled = [
+      ['Foreman index', { method: 'GET', path: `/api/users/${user.id}/ssh_keys`, auth: token }],
+      ['Northflank list', { method: 'GET', path: '/v1/integrations/ssh-identities', auth: token }],
+      ['Nexterm list', { method: 'GET', path: '/api/identities/list', auth: `Bearer ${sessionToken}` }],
+    ];
+    const results = {};
+    for (const total of [1000, 100000]) {
+      process.stderr.write(`storing other users' keys up to ${total}…\n`);
+      await fillOtherUsers(pool, total);
+      for (const [name, target] of scaled) (results[name] ??= {})[total] = await warmMeasure(ports.sshid, target);
+    }
+    for (const [name] of scaled) {
+      const [small, large] = [results[name][1000], results[name][100000]];
+      scalingRows.push({ route: name, 'req/s, 1k keys': small.rps, 'p99, 1k': small.p99, 'req/s, 100k keys': large.rps, 'p99, 100k': large.p99, '100k / 1k': +(large.rps / small.rps).toFixed(2) });
+    }
+  }
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(`\n${machine}; ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP} s warm-up; servers, PostgreSQL and load generator on this machine\n`);
+  if (routeRows.length) console.table(routeRows);
+  if (basicRows.length) console.table(basicRows);
+  if (scalingRows.length) console.table(scalingRows);
+
+  await minimal.close();
+  await sameSql.close();
   await pool.end();
   await app.close();
   await postgres.stop();
+}
+
+/** Other users (100 keys each) until the database holds `total` personal keys of others; one statement per batch. */
+async function fillOtherUsers(pool, total) {
+  const { rows: [{ n }] } = await pool.query(`SELECT count(*)::int AS n FROM public_keys k JOIN users u ON u.id = k.user_id WHERE u.login LIKE 'other-%'`);
+  for (let have = n; have < total; have += 10000) {
+    const batch = Math.min(10000, total - have);
+    await pool.query(
+      `WITH created AS (
+         INSERT INTO users (login) SELECT 'other-' || md5(random()::text) FROM generate_series(1, $1 / 100) RETURNING id
+       )
+       INSERT INTO public_keys (user_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
+       SELECT c.id, 'k' || g, 'ssh-ed25519 AAAA', 'ssh-ed25519', 256, 'SHA256:' || md5(random()::text) || md5(random()::text), 'MD5:x'
+         FROM created c, generate_series(1, 100) g`,
+      [batch],
+    );
+  }
+  await pool.query('ANALYZE public_keys');
 }
 
 main().catch((error) => {
