@@ -106,8 +106,13 @@ export class CredentialsRepository {
    */
   async withUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
     if (!UUID.test(id)) return null;
+    // Only the columns the checks read: this runs on every request, and every column parsed costs CPU.
+    const columns =
+      table === 'sessions'
+        ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at'
+        : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id';
     const rows: CredentialRow[] = await this.dataSource.query(
-      `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
+      `SELECT ${columns}, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
               u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled,
               u.created_at AS u_created_at, u.updated_at AS u_updated_at
          FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UnsupportedMediaTypeException, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UnsupportedMediaTypeException, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiErrors } from '../docs/schema-helpers';
@@ -7,8 +7,8 @@ import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { PublicKeysService } from '../keys/public-keys.service';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
-import { ForemanTaxonomyInterceptor } from './foreman-taxonomy.interceptor';
-import { ForemanHeadersInterceptor } from './foreman-headers.interceptor';
+import { ForemanTaxonomyGuard } from './foreman-taxonomy.guard';
+import { ForemanHeadersGuard } from './foreman-headers.guard';
 import { parseForemanPaging, parseUserRef, sshKeyAttributes, sshKeyLookups } from './foreman-params';
 import { parseForemanOrder, parseForemanSearch } from './scoped-search';
 import { htmlSafeJson, presentDestroyedSshKey, presentSshKey } from './ssh-key.presenter';
@@ -22,7 +22,7 @@ interface IndexQuery {
 
 @Controller(['api/users/:user_id/ssh_keys', 'api/v2/users/:user_id/ssh_keys'])
 @UseFilters(ForemanExceptionFilter)
-@UseInterceptors(ForemanHeadersInterceptor, ForemanTaxonomyInterceptor)
+@UseGuards(ForemanHeadersGuard, ForemanTaxonomyGuard)
 @ApiTags('ssh_keys')
 @ApiBasicAuth()
 @ApiBearerAuth()

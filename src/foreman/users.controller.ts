@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { ApiErrors, closedObject, int, str } from '../docs/schema-helpers';
@@ -8,8 +8,8 @@ import { UsersService } from '../users/users.service';
 import { User } from '../users/user.entity';
 import { APIDOC, APIPIE_CHECKSUM } from './apidoc';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
-import { ForemanTaxonomyInterceptor, ForemanTaxonomyRequest } from './foreman-taxonomy.interceptor';
-import { FOREMAN_VERSION, ForemanHeadersInterceptor } from './foreman-headers.interceptor';
+import { ForemanTaxonomyGuard, ForemanTaxonomyRequest } from './foreman-taxonomy.guard';
+import { FOREMAN_VERSION, ForemanHeadersGuard } from './foreman-headers.guard';
 import { FOREMAN_DEFAULT_PER_PAGE, parseUserRef } from './foreman-params';
 import { searchError } from './scoped-search';
 import { foremanTime } from './ssh-key.presenter';
@@ -38,7 +38,7 @@ function loginFromSearch(search: string | undefined): string | undefined {
 
 @Controller()
 @UseFilters(ForemanExceptionFilter)
-@UseInterceptors(ForemanHeadersInterceptor, ForemanTaxonomyInterceptor)
+@UseGuards(ForemanHeadersGuard, ForemanTaxonomyGuard)
 @ApiTags('users')
 @ApiBasicAuth()
 @ApiBearerAuth()

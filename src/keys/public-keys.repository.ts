@@ -35,6 +35,10 @@ export interface KeyPage {
 /** One way to name a personal key: by id or by exact name. */
 export type KeyLookup = { id: number } | { name: string };
 
+/** What a listed personal key is presented with (not its MD5 fingerprint, comment or identity fields). */
+const LISTED_COLUMNS =
+  'k.id, k.user_id, k.identity_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, k.expires_at, k.last_used_at, k.created_at, k.updated_at';
+
 const COLUMN: Record<KeyField, string> = { id: 'k.id', name: 'k.name', user_id: 'k.user_id' };
 
 /** A `public_keys` row as PostgreSQL returns it. */
@@ -125,7 +129,7 @@ export class PublicKeysRepository {
     const paging = query.limit !== null ? ' LIMIT $2 OFFSET $3' : '';
     const params = query.limit !== null ? [userId, query.limit, query.offset] : [userId];
     const rows: Array<PublicKeyRow & { matching: string }> = await this.dataSource.query(
-      `SELECT k.*, count(*) OVER () AS matching FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
+      `SELECT ${LISTED_COLUMNS}, count(*) OVER () AS matching FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
       params,
     );
     const matching =

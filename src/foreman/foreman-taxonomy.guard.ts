@@ -1,6 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { from, Observable, switchMap } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
 import { ForbiddenError, NotFoundError } from '../common/domain-errors';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -17,13 +16,14 @@ export interface ForemanTaxonomyRequest extends AuthenticatedRequest {
  * the path must belong to that organization. sshid keeps no locations, so every `location_id` is unknown.
  */
 @Injectable()
-export class ForemanTaxonomyInterceptor implements NestInterceptor {
+export class ForemanTaxonomyGuard implements CanActivate {
   constructor(private readonly organizations: OrganizationsService) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & ForemanTaxonomyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    return from(this.scope(request, reply)).pipe(switchMap(() => next.handle()));
+    await this.scope(request, reply);
+    return true;
   }
 
   private async scope(request: FastifyRequest & ForemanTaxonomyRequest, reply: FastifyReply): Promise<void> {
