@@ -75,21 +75,28 @@ export async function startMinimal(pool) {
 }
 
 /** sshid's own statements for each route (auth: the credential-with-user query by row id, as sshid runs it). */
-export async function startSameSql(pool, { apiTokenId, sessionId, userId }) {
+export async function startSameSql(pool, { apiTokenId, sessionId, userId, writerId }) {
   const app = Fastify();
   const credentialSql = (table) =>
-    `SELECT c.*, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name, u.is_admin AS u_is_admin,
+    `SELECT ${table === 'sessions' ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at' : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id'}, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name, u.is_admin AS u_is_admin,
             u.permissions AS u_permissions, u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
        FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
   const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
   const identitySql = (where) =>
     `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
             i.created_at, i.updated_at, i.version, count(*) OVER () AS total,
-            COALESCE((SELECT json_agg(k ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
+            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'identity_id', k.identity_id, 'user_id', k.user_id, 'key_text', k.key_text,
+              'key_type', k.key_type, 'bits', k.bits, 'fingerprint_sha256', k.fingerprint_sha256, 'position', k.position, 'derived', k.derived,
+              'expires_at', k.expires_at) ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
        FROM identities i WHERE ${where} ORDER BY i.id`;
   app.get('/foreman', async () => {
     await authByToken();
-    const list = await pool.query('SELECT k.*, count(*) OVER () AS matching FROM public_keys k WHERE user_id = $1 AND identity_id IS NULL ORDER BY id LIMIT 20', [userId]);
+    const list = await pool.query(
+      `SELECT k.id, k.user_id, k.identity_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, k.expires_at, k.last_used_at, k.created_at, k.updated_at,
+              (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
+         FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY k.id LIMIT 20`,
+      [userId],
+    );
     return { total: Number(list.rows[0].matching), results: list.rows };
   });
   app.get('/northflank', async () => {
@@ -116,11 +123,11 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId }) {
   });
   app.post('/create', async (request, reply) => {
     await authByToken();
-    await pool.query('SELECT 1 FROM public_keys WHERE user_id = $1 AND identity_id IS NULL AND fingerprint_sha256 = $2 LIMIT 1', [userId, 'SHA256:x']);
+    await pool.query('SELECT 1 FROM public_keys WHERE user_id = $1 AND identity_id IS NULL AND fingerprint_sha256 = $2 LIMIT 1', [writerId, 'SHA256:x']);
     const { rows } = await pool.query(
       `INSERT INTO public_keys (user_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
        VALUES ($1, $2, $3, 'ssh-ed25519', 256, $4, 'MD5:x') RETURNING *`,
-      [userId, request.body.ssh_key.name, request.body.ssh_key.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
+      [writerId, request.body.ssh_key.name, request.body.ssh_key.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
     );
     reply.code(201);
     return rows[0];

@@ -78,10 +78,13 @@ async function main() {
     permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'],
   });
   const { token: sessionToken, session } = await app.get(AuthService).openSession(user, {});
+  // Key creation writes thousands of keys: to another user, so the list runs stay at 20 keys.
+  const writer = await app.get(UsersService).create({ login: 'bench-writer', password: PASSWORD });
+  const { token: writerToken } = await app.get(AuthService).createApiToken({ user: writer, via: 'session' }, { name: 'writer', permissions: ['ssh_keys.view', 'ssh_keys.create'] });
 
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
   const minimal = await startMinimal(pool);
-  const sameSql = await startSameSql(pool, { apiTokenId: record.id, sessionId: session.id, userId: user.id });
+  const sameSql = await startSameSql(pool, { apiTokenId: record.id, sessionId: session.id, userId: user.id, writerId: writer.id });
   const ports = { sshid: sshidPort, minimal: minimal.server.address().port, same: sameSql.server.address().port };
 
   process.stderr.write('generating keys for the create runs…\n');
@@ -101,8 +104,8 @@ async function main() {
     { name: 'Nexterm GET /api/identities/list (20)', sshid: { method: 'GET', path: '/api/identities/list', auth: `Bearer ${sessionToken}` }, minimal: { method: 'GET', path: '/nexterm', auth: `Bearer ${sessionToken}` }, same: { method: 'GET', path: '/nexterm' } },
     {
       name: 'Key create (Foreman POST)',
-      sshid: { method: 'POST', path: `/api/users/${user.id}/ssh_keys`, auth: token, bodiesFile: bodies.sshid },
-      minimal: { method: 'POST', path: `/create/${user.id}`, auth: token, bodiesFile: bodies.minimal },
+      sshid: { method: 'POST', path: `/api/users/${writer.id}/ssh_keys`, auth: `Bearer ${writerToken}`, bodiesFile: bodies.sshid },
+      minimal: { method: 'POST', path: `/create/${writer.id}`, auth: `Bearer ${writerToken}`, bodiesFile: bodies.minimal },
       same: { method: 'POST', path: '/create', bodiesFile: bodies.same },
     },
   ];

@@ -128,8 +128,11 @@ export class PublicKeysRepository {
       : 'k.id ASC';
     const paging = query.limit !== null ? ' LIMIT $2 OFFSET $3' : '';
     const params = query.limit !== null ? [userId, query.limit, query.offset] : [userId];
+    // The count is a scalar subquery (an index scan), not a window over the rows: a window would read every key
+    // of the user, text included, to return one page.
     const rows: Array<PublicKeyRow & { matching: string }> = await this.dataSource.query(
-      `SELECT ${LISTED_COLUMNS}, count(*) OVER () AS matching FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
+      `SELECT ${LISTED_COLUMNS}, (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
+         FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
       params,
     );
     const matching =
@@ -153,9 +156,14 @@ export class PublicKeysRepository {
     return this.dataSource.getRepository(PublicKey).exist({ where: { userId, identityId: IsNull(), fingerprintSha256 } });
   }
 
-  insertPersonal(key: Partial<PublicKey>): Promise<PublicKey> {
-    const repository = this.dataSource.getRepository(PublicKey);
-    return repository.save(repository.create(key));
+  /** One INSERT … RETURNING (the ORM's save would read the row back in a second statement). */
+  async insertPersonal(key: Partial<PublicKey>): Promise<PublicKey> {
+    const rows: PublicKeyRow[] = await this.dataSource.query(
+      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, expires_at)
+       VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [key.userId, key.name, key.keyText, key.keyType, key.bits, key.fingerprintSha256, key.fingerprintMd5, key.comment ?? null, key.expiresAt ?? null],
+    );
+    return Object.assign(new PublicKey(), publicKeyFromRow(rows[0]));
   }
 
   async deletePersonal(userId: number, id: number): Promise<boolean> {
