@@ -112,10 +112,8 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId, writer
   app.get('/nexterm', async () => {
     await pool.query(credentialSql('sessions'), [sessionId]);
     const { rows } = await pool.query(
-      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
-              i.created_at, i.updated_at, i.version, count(*) OVER () AS total
-         FROM identities i WHERE i.owner_user_id = $1 OR i.organization_id IN
-           (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')
+      `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
+        WHERE i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')
         ORDER BY i.organization_id IS NOT NULL, i.id`,
       [userId],
     );

@@ -39,7 +39,7 @@ const principal = { user, via: 'session' };
 for (let i = 0; i < 20; i += 1) await app.get(PublicKeysService).addForUser(principal, user.id, { name: `key ${i}`, key: ed25519Line(`k${i}`) });
 for (let i = 0; i < 20; i += 1) await app.get(IdentitiesService).create(principal, { kind: 'personal' }, { name: `identity ${i}`, publicKeys: [ed25519Line(`i${i}`)] });
 const { token } = await app.get(AuthService).createApiToken(principal, { name: 'bench', permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'] });
-const { token: sessionToken } = await app.get(AuthService).openSession(user, {});
+const { token: sessionToken } = await app.get(AuthService).openSession(user, { ip: '127.0.0.1' });
 
 const targets = {
   foreman: { method: 'GET', path: `/api/users/${user.id}/ssh_keys`, auth: token },

@@ -77,7 +77,8 @@ async function main() {
     name: 'bench',
     permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'],
   });
-  const { token: sessionToken, session } = await app.get(AuthService).openSession(user, {});
+  // As a login through the Nexterm client records it: with the client's address (else every request would update it).
+  const { token: sessionToken, session } = await app.get(AuthService).openSession(user, { ip: '127.0.0.1' });
   // Key creation writes thousands of keys: to another user, so the list runs stay at 20 keys.
   const writer = await app.get(UsersService).create({ login: 'bench-writer', password: PASSWORD });
   const { token: writerToken } = await app.get(AuthService).createApiToken({ user: writer, via: 'session' }, { name: 'writer', permissions: ['ssh_keys.view', 'ssh_keys.create'] });

@@ -63,20 +63,30 @@ export class IdentitiesRepository {
   /**
    * A user's personal identities, then those of every organization they are an active member of (or only the
    * organization a token is bound to, while the user is still an active member there). One statement, so the
-   * memberships and the identities come from the same snapshot. Keys are not read.
+   * memberships and the identities come from the same snapshot. Only the list's fields are read (no keys).
    */
-  listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
-    const condition =
+  async listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
+    const where =
       boundOrganizationId !== null
-        ? {
-            where: `i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = 'active')`,
-            params: [boundOrganizationId, userId],
-          }
-        : {
-            where: `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`,
-            params: [userId],
-          };
-    return this.read(condition, { withKeys: false, order: 'i.organization_id IS NOT NULL, i.id' });
+        ? `i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = 'active')`
+        : `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`;
+    // The columns an identity list shows (no secrets, restrictions or timestamps): this list is the client's home page.
+    const rows: Array<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'username' | 'type' | 'owner_user_id' | 'organization_id'>> = await this.dataSource.query(
+      `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
+        WHERE ${where} ORDER BY i.organization_id IS NOT NULL, i.id`,
+      boundOrganizationId !== null ? [boundOrganizationId, userId] : [userId],
+    );
+    return rows.map((row) =>
+      Object.assign(new Identity(), {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        username: row.username,
+        type: row.type,
+        ownerUserId: row.owner_user_id,
+        organizationId: row.organization_id,
+      }),
+    );
   }
 
   /** The owner's identity at `slug`, row-locked for the rest of the transaction. */
