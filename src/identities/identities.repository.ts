@@ -32,7 +32,7 @@ interface IdentityRow {
   updated_at: Date;
   version: number;
   total: string;
-  keys?: Array<Pick<PublicKeyRow, 'id' | 'identity_id' | 'user_id' | 'key_text' | 'key_type' | 'bits' | 'fingerprint_sha256' | 'position' | 'derived' | 'expires_at'>>;
+  keys?: Array<Pick<PublicKeyRow, 'id' | 'key_text' | 'key_type' | 'fingerprint_sha256' | 'derived'>>;
 }
 
 /**
@@ -153,12 +153,12 @@ export class IdentitiesRepository {
       params.push(options.limit, options.offset ?? 0);
       paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
     }
-    // The keys carry what the identity presenters show (not names, MD5 fingerprints, comments or timestamps): every
-    // byte of this JSON is parsed on every list.
+    // The keys carry what the identity presenters show (line, type, fingerprint): every byte of this JSON is parsed
+    // on every list, so names, MD5 fingerprints, comments, bits and timestamps stay out.
     const keys = options.withKeys
-      ? `, COALESCE((SELECT json_agg(json_build_object('id', k.id, 'identity_id', k.identity_id, 'user_id', k.user_id, 'key_text', k.key_text,
-            'key_type', k.key_type, 'bits', k.bits, 'fingerprint_sha256', k.fingerprint_sha256, 'position', k.position, 'derived', k.derived,
-            'expires_at', k.expires_at) ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
+      ? `, COALESCE((SELECT json_agg(json_build_object('id', k.id, 'key_text', k.key_text, 'key_type', k.key_type,
+            'fingerprint_sha256', k.fingerprint_sha256, 'derived', k.derived) ORDER BY k.position, k.id)
+            FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
       : '';
     const rows: IdentityRow[] = await this.dataSource.query(
       `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
@@ -217,19 +217,15 @@ function identityFromRow(row: IdentityRow): Identity & { total: number } {
   }) as Identity & { total: number };
   identity.total = Number(row.total);
   if (row.keys) {
-    // json_build_object turns the expiry into text; it is a date again here.
     identity.keys = row.keys.map((key) =>
       Object.assign(new PublicKey(), {
         id: key.id,
-        identityId: key.identity_id,
-        userId: key.user_id,
+        identityId: row.id,
+        userId: row.owner_user_id,
         keyText: key.key_text,
         keyType: key.key_type,
-        bits: key.bits,
         fingerprintSha256: key.fingerprint_sha256,
-        position: key.position,
         derived: key.derived,
-        expiresAt: key.expires_at ? new Date(key.expires_at) : null,
       }),
     );
   }
