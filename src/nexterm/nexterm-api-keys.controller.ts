@@ -5,10 +5,11 @@ import { CurrentPrincipal, SessionOnly } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
 import { PERMISSIONS } from '../auth/permissions';
 import { Principal } from '../auth/principal';
-import { ValidationError } from '../common/domain-errors';
+import { BodyValidationPipe } from '../common/body-validation.pipe';
 import { ApiErrors, arrayOf, closedObject, nullable, str } from '../docs/schema-helpers';
 import { NextermExceptionFilter } from './nexterm-error.presenter';
 import { messageSchema, nextermErrorSchema } from './nexterm.openapi';
+import { CreateApiKeyDto } from './nexterm.dto';
 
 const apiKeySchema = closedObject({ id: str, name: str, prefix: str, lastUsedAt: nullable(str), expiresAt: nullable(str), createdAt: str });
 
@@ -50,17 +51,9 @@ export class NextermApiKeysController {
   @ApiOperation({ summary: 'Creates an API key; its token is shown only in this answer' })
   @ApiOkResponse({ schema: closedObject({ ...apiKeySchema.properties, token: str }) })
   @SessionOnly('API keys cannot manage API keys')
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    const fields = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-    const name = typeof fields.name === 'string' ? fields.name.trim() : '';
-    if (name === '') throw new ValidationError([{ field: 'name', code: 'required', message: 'A name is required' }]);
-    if (name.length > 100) throw new ValidationError([{ field: 'name', code: 'too_long', message: 'The name must be at most 100 characters' }]);
-    let expiresAt: Date | null = null;
-    if (fields.expiresAt !== undefined && fields.expiresAt !== null && fields.expiresAt !== '') {
-      expiresAt = typeof fields.expiresAt === 'string' || typeof fields.expiresAt === 'number' ? new Date(fields.expiresAt) : new Date(NaN);
-      if (Number.isNaN(expiresAt.getTime())) throw new ValidationError([{ field: 'expiresAt', code: 'invalid', message: 'Invalid expiration date' }]);
-    }
-    const { token, record } = await this.auth.createApiToken(principal, { name, permissions: [...PERMISSIONS], expiresAt });
+  async create(@CurrentPrincipal() principal: Principal, @Body(new BodyValidationPipe(CreateApiKeyDto, { allowUnknown: true })) body: CreateApiKeyDto) {
+    const expiresAt = body.expiresAt === undefined || body.expiresAt === null || body.expiresAt === '' ? null : new Date(body.expiresAt);
+    const { token, record } = await this.auth.createApiToken(principal, { name: body.name, permissions: [...PERMISSIONS], expiresAt });
     return { ...presentApiKey(record), token };
   }
 

@@ -22,7 +22,8 @@ import { Organization } from '../organizations/organization.entity';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { asBoolean, checkField } from './joi-style';
 import { NextermExceptionFilter } from './nexterm-error.presenter';
-import { CreateOrganizationDto, InviteDto, RespondDto, UpdateOrganizationDto } from './nexterm.dto';
+import { CreateOrganizationDto, InviteDto, MemberPermissionsDto, RespondDto, UpdateOrganizationDto } from './nexterm.dto';
+import { nextermPermission, organizationPermissionFromNexterm } from './nexterm-permissions';
 
 const BASES = ['api/organizations', 'api/organization'];
 const at = (suffix: string) => BASES.map((base) => (suffix ? `${base}/${suffix}` : base));
@@ -49,13 +50,6 @@ function organizationId(raw: string): number {
   return Number(raw);
 }
 
-/** Nexterm's names for the organization permissions sshid knows. */
-const NEXTERM_ORGANIZATION_PERMISSIONS: Record<OrganizationPermission, string> = {
-  'identities.manage': 'identities.manage',
-  'members.manage': 'org.members.manage',
-  'audit.view': 'org.audit.view',
-};
-const nextermPermission = (permission: OrganizationPermission) => NEXTERM_ORGANIZATION_PERMISSIONS[permission];
 
 function presentMemberPermissions(membership: Membership) {
   const owner = membership.role === 'owner';
@@ -171,24 +165,17 @@ export class NextermOrganizationsController {
   @Put(at(':id/members/:accountId/permissions'))
   @ApiOkResponse({ schema: memberPermissionsSchema })
   @SessionOnly()
-  async setMemberPermissions(@CurrentPrincipal() principal: Principal, @Param('id') raw: string, @Param('accountId') rawAccount: string, @Body() body: unknown) {
-    const id = organizationId(raw);
-    const accountId = memberId(rawAccount);
-    const changes = (body as { permissions?: unknown } | null)?.permissions;
-    if (!changes || typeof changes !== 'object' || Array.isArray(changes)) {
-      throw new ValidationError([{ field: 'permissions', code: 'required', message: 'permissions is required' }]);
-    }
-    const byNexterm = new Map(ORGANIZATION_PERMISSIONS.map((p) => [nextermPermission(p), p]));
+  async setMemberPermissions(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') raw: string,
+    @Param('accountId') rawAccount: string,
+    @Body(new BodyValidationPipe(MemberPermissionsDto, { allowUnknown: true })) body: MemberPermissionsDto,
+  ) {
     const change = { grant: [] as OrganizationPermission[], revoke: [] as OrganizationPermission[] };
-    for (const [name, value] of Object.entries(changes)) {
-      const permission = byNexterm.get(name);
-      if (!permission) throw new ValidationError([{ field: `permissions.${name}`, code: 'unknown', message: `permissions.${name} is not allowed` }]);
-      if (!['allow', 'deny', 'neutral'].includes(value as string)) {
-        throw new ValidationError([{ field: `permissions.${name}`, code: 'enum', message: `permissions.${name} must be one of [allow, deny, neutral]` }]);
-      }
-      (value === 'allow' ? change.grant : change.revoke).push(permission);
+    for (const [name, choice] of Object.entries(body.permissions)) {
+      (choice === 'allow' ? change.grant : change.revoke).push(organizationPermissionFromNexterm(name) as OrganizationPermission);
     }
-    return presentMemberPermissions(await this.organizations.changeMemberPermissions(principal, id, accountId, change));
+    return presentMemberPermissions(await this.organizations.changeMemberPermissions(principal, organizationId(raw), memberId(rawAccount), change));
   }
 
   @Post(at(':id/invite'))

@@ -1,5 +1,8 @@
 import { IDENTITY_TYPES } from '../identities/identity.entity';
+import { Transform } from 'class-transformer';
+import { ValidateBy } from 'class-validator';
 import { Field } from './joi-style';
+import { organizationPermissionFromNexterm } from './nexterm-permissions';
 
 const SECRET = { kind: 'string', max: 65536 } as const;
 
@@ -85,4 +88,46 @@ export class DevicePollDto {
 
 export class DeviceCodeDto {
   @Field({ kind: 'string', required: true, pattern: /^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/, patternMessage: 'Code must be in format XXXX-XXXX' }) code: string;
+}
+
+/** What is wrong with a member-permission change (`{"identities.manage": "allow" | "deny" | "neutral"}`), in Joi's words. */
+function permissionChangesProblem(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'permissions is required';
+  for (const [name, choice] of Object.entries(value)) {
+    if (!organizationPermissionFromNexterm(name)) return `permissions.${name} is not allowed`;
+    if (choice !== 'allow' && choice !== 'deny' && choice !== 'neutral') return `permissions.${name} must be one of [allow, deny, neutral]`;
+  }
+  return null;
+}
+
+/** `PUT /api/organizations/:id/members/:accountId/permissions`: anything not allowed is not granted. */
+export class MemberPermissionsDto {
+  @ValidateBy({
+    name: 'permissionChanges',
+    validator: { validate: (value) => permissionChangesProblem(value) === null, defaultMessage: (args) => permissionChangesProblem(args?.value) ?? '' },
+  })
+  permissions: Record<string, 'allow' | 'deny' | 'neutral'>;
+}
+
+/** `POST /api/accounts/api-keys`: a name (trimmed, 1–100 characters) and an optional expiry (a date or timestamp). */
+export class CreateApiKeyDto {
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @ValidateBy({
+    name: 'apiKeyName',
+    validator: {
+      validate: (value) => typeof value === 'string' && value !== '' && value.length <= 100,
+      defaultMessage: (args) => (typeof args?.value === 'string' && args.value.length > 100 ? 'The name must be at most 100 characters' : 'A name is required'),
+    },
+  })
+  name: string;
+
+  @ValidateBy({
+    name: 'apiKeyExpiry',
+    validator: {
+      validate: (value) =>
+        value === undefined || value === null || value === '' || ((typeof value === 'string' || typeof value === 'number') && !Number.isNaN(new Date(value).getTime())),
+      defaultMessage: () => 'Invalid expiration date',
+    },
+  })
+  expiresAt?: string | number | null;
 }
