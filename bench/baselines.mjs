@@ -82,12 +82,12 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId, writer
             u.permissions AS u_permissions, u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
        FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
   const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
-  const identitySql = (where) =>
+  const identitySql = (where, total = '0') =>
     `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
-            i.created_at, i.updated_at, i.version, count(*) OVER () AS total,
-            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'identity_id', k.identity_id, 'user_id', k.user_id, 'key_text', k.key_text,
-              'key_type', k.key_type, 'bits', k.bits, 'fingerprint_sha256', k.fingerprint_sha256, 'position', k.position, 'derived', k.derived,
-              'expires_at', k.expires_at) ORDER BY k.position, k.id) FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
+            i.created_at, i.updated_at, i.version, ${total} AS total,
+            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'key_text', k.key_text, 'key_type', k.key_type,
+              'fingerprint_sha256', k.fingerprint_sha256, 'derived', k.derived) ORDER BY k.position, k.id)
+              FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
        FROM identities i WHERE ${where} ORDER BY i.id`;
   app.get('/foreman', async () => {
     await authByToken();
@@ -101,7 +101,7 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId, writer
   });
   app.get('/northflank', async () => {
     await authByToken();
-    const { rows } = await pool.query(`${identitySql('i.owner_user_id = $1')} LIMIT $2 OFFSET $3`, [userId, 20, 0]);
+    const { rows } = await pool.query(`${identitySql('i.owner_user_id = $1', '(SELECT count(*) FROM identities c WHERE c.owner_user_id = $1)')} LIMIT $2 OFFSET $3`, [userId, 20, 0]);
     return { data: { identities: rows } };
   });
   app.get('/northflank/:slug', async (request) => {

@@ -46,8 +46,8 @@ export class IdentitiesRepository {
   /** One page of an owner's identities with their keys, and how many the owner has. */
   async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
     const condition = ownerCondition(owner);
-    const identities = await this.read(condition, { withKeys: true, limit: page.limit, offset: page.offset });
-    // A page past the end has no row to carry the window count.
+    const identities = await this.read(condition, { withKeys: true, withTotal: true, limit: page.limit, offset: page.offset });
+    // A page past the end has no row to carry the count.
     const total =
       identities.length > 0
         ? identities[0].total
@@ -142,10 +142,10 @@ export class IdentitiesRepository {
     for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
   }
 
-  /** `total` is the number of rows the condition matches (a window count, read in the same statement). */
+  /** With `withTotal`, `total` is the number of rows the condition matches (read in the same statement). */
   private async read(
     condition: { where: string; params: unknown[] },
-    options: { withKeys: boolean; order?: string; limit?: number; offset?: number },
+    options: { withKeys: boolean; withTotal?: boolean; order?: string; limit?: number; offset?: number },
   ): Promise<Array<Identity & { total: number }>> {
     const params = [...condition.params];
     let paging = '';
@@ -160,9 +160,11 @@ export class IdentitiesRepository {
             'fingerprint_sha256', k.fingerprint_sha256, 'derived', k.derived) ORDER BY k.position, k.id)
             FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
       : '';
+    // The total is a scalar subquery over the owner's index, not a window: the page alone is read.
+    const total = options.withTotal ? `(SELECT count(*) FROM identities c WHERE ${condition.where.replace(/\bi\./g, 'c.')})` : '0';
     const rows: IdentityRow[] = await this.dataSource.query(
       `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
-              i.restrictions, i.created_at, i.updated_at, i.version, count(*) OVER () AS total${keys}
+              i.restrictions, i.created_at, i.updated_at, i.version, ${total} AS total${keys}
          FROM identities i WHERE ${condition.where} ORDER BY ${options.order ?? 'i.id'}${paging}`,
       params,
     );
