@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ForbiddenError, UnauthenticatedError } from '../common/domain-errors';
+import { ExpiringMap } from '../common/expiring-map';
 import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_PERMISSION, SESSION_ONLY } from './auth.decorators';
 import * as jwt from 'jsonwebtoken';
 import { AuthService, TokenClaims } from './auth.service';
@@ -85,23 +86,15 @@ export class AuthenticationGuard implements CanActivate {
  * that follows it on every request.
  */
 class VerifiedTokenCache {
-  private readonly entries = new Map<string, { claims: TokenClaims; until: number }>();
+  private readonly claims = new ExpiringMap<TokenClaims>(10_000);
 
   get(token: string): TokenClaims | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    if (entry.until <= Date.now()) {
-      this.entries.delete(token);
-      return undefined;
-    }
-    return entry.claims;
+    return this.claims.get(token);
   }
 
   remember(token: string): void {
     const claims = jwt.decode(token) as (TokenClaims & { exp?: number }) | null;
     if (!claims) return;
-    const until = Math.min(Date.now() + 10 * 60_000, claims.exp ? claims.exp * 1000 : Infinity);
-    if (this.entries.size >= 10_000) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { claims, until });
+    this.claims.set(token, claims, Math.min(Date.now() + 10 * 60_000, claims.exp ? claims.exp * 1000 : Infinity));
   }
 }

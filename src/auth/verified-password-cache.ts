@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ExpiringMap } from '../common/expiring-map';
 
 /**
  * Passwords recently verified over HTTP Basic, so clients that send a password on every request (hammer, CI
@@ -10,12 +11,14 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 export class VerifiedPasswordCache {
   private readonly key = randomBytes(32);
-  private readonly entries = new Map<string, { digest: Buffer; expiresAt: number }>();
+  private readonly digests: ExpiringMap<Buffer>;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+    maxEntries = 10_000,
+  ) {
+    this.digests = new ExpiringMap(maxEntries);
+  }
 
   private digest(login: string, password: string, passwordHash: string): Buffer {
     return createHmac('sha256', this.key).update(login.toLowerCase()).update('\0').update(password).update('\0').update(passwordHash).digest();
@@ -24,24 +27,16 @@ export class VerifiedPasswordCache {
   /** Whether this password was verified for this login, against this very password hash, within the TTL. */
   holds(login: string, password: string, passwordHash: string): boolean {
     if (this.ttlMs <= 0) return false;
-    const entry = this.entries.get(login.toLowerCase());
-    if (!entry) return false;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(login.toLowerCase());
-      return false;
-    }
-    return timingSafeEqual(entry.digest, this.digest(login, password, passwordHash));
+    const remembered = this.digests.get(login.toLowerCase());
+    return remembered !== undefined && timingSafeEqual(remembered, this.digest(login, password, passwordHash));
   }
 
   remember(login: string, password: string, passwordHash: string): void {
     if (this.ttlMs <= 0) return;
-    const name = login.toLowerCase();
-    this.entries.delete(name);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(name, { digest: this.digest(login, password, passwordHash), expiresAt: Date.now() + this.ttlMs });
+    this.digests.set(login.toLowerCase(), this.digest(login, password, passwordHash), Date.now() + this.ttlMs);
   }
 
   forget(login: string): void {
-    this.entries.delete(login.toLowerCase());
+    this.digests.delete(login.toLowerCase());
   }
 }
