@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { commaList } from '../common/comma-list';
 
 /**
  * `sshid authorized-keys [--config FILE] <login> [fingerprint] [type]`, made for sshd's AuthorizedKeysCommand
@@ -45,7 +46,7 @@ export function readAuthorizedKeysConfig(path: string): AuthorizedKeysConfig {
     url: url.replace(/\/+$/, ''),
     token,
     project: values.get('project') || null,
-    tags: (values.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    tags: commaList(values.get('tags')),
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? Math.min(timeout, 60) : 5,
   };
 }

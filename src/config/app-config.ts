@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { commaList } from '../common/comma-list';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) =>
@@ -168,7 +169,7 @@ export function trustProxySetting(config: AppConfig): boolean | number | string[
   if (!value || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
+  return commaList(value);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

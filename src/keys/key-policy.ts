@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { commaList } from '../common/comma-list';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -15,7 +16,7 @@ export class KeyPolicy {
   constructor(config: AppConfig) {
     this.minRsaBits = config.SSHID_KEY_MIN_RSA_BITS;
     this.allowDsa = config.SSHID_KEY_ALLOW_DSA;
-    const types = (config.SSHID_KEY_TYPES ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    const types = commaList(config.SSHID_KEY_TYPES);
     this.allowedTypes = types.length > 0 ? new Set(types) : null;
   }
 

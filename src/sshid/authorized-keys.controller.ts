@@ -4,6 +4,7 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Public } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
+import { commaList } from '../common/comma-list';
 import { ValidationError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { AuthorizedKeysService } from '../keys/authorized-keys.service';
@@ -13,10 +14,6 @@ const LOGIN = /^[A-Za-z0-9._@-][A-Za-z0-9._@+-]{0,254}$/;
 
 function sendLines(reply: FastifyReply, lines: string[]): void {
   void reply.header('Content-Type', 'text/plain; charset=utf-8').send(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-}
-
-function list(value: string | string[] | undefined): string[] {
-  return (Array.isArray(value) ? value : value ? [value] : []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 }
 
 /** What SSH servers ask sshid at login: the `authorized_keys` lines for a login on a server described by project and tags. */
@@ -47,7 +44,7 @@ export class AuthorizedKeysController {
     }
     const fingerprint = typeof query.fingerprint === 'string' && query.fingerprint !== '' ? this.keys.normaliseFingerprint(query.fingerprint) : null;
     const project = typeof query.project === 'string' && query.project !== '' ? query.project : null;
-    sendLines(reply, await this.authorizedKeys.forServer(principal, query.login, { project, tags: list(query.tags) }, fingerprint));
+    sendLines(reply, await this.authorizedKeys.forServer(principal, query.login, { project, tags: commaList(query.tags) }, fingerprint));
   }
 }
 

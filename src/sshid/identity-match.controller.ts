@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermission } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
+import { commaList } from '../common/comma-list';
 import { ValidationError } from '../common/domain-errors';
 import { arrayOf, closedObject, nullable, str } from '../docs/schema-helpers';
 import { defaultIdentityScope, IdentitiesService, IdentityScope } from '../identities/identities.service';
@@ -57,7 +58,7 @@ export class IdentityMatchController {
     if (!fingerprint) {
       throw new ValidationError([{ field: 'fingerprint', code: 'invalid', message: 'fingerprint must be a SHA256 fingerprint (SHA256:… or base64)' }]);
     }
-    const tags = (Array.isArray(query.tags) ? query.tags : query.tags ? [query.tags] : []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+    const tags = commaList(query.tags);
     const project = typeof query.project === 'string' && query.project !== '' ? query.project : undefined;
     const identities = await this.identities.match(principal, this.scope(principal, query.team), fingerprint, { project, tags });
     return { identities: identities.map(presentMatch) };
