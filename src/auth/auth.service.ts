@@ -37,8 +37,6 @@ function isStale(at: Date): boolean {
   return Date.now() - at.getTime() > ACTIVITY_RESOLUTION_MS;
 }
 
-export { sha256Hex };
-
 @Injectable()
 export class AuthService {
   constructor(
@@ -60,10 +58,13 @@ export class AuthService {
     return { ...(await this.openSession(user, client)), user };
   }
 
-  /** The one place a password is checked: behind the shared lockout, so every route counts against one budget. */
-  private checkPassword(login: string, password: string, client: ClientInfo): Promise<User> {
+  /**
+   * The one place a password is checked: behind the shared lockout, so every route counts against one budget.
+   * `known`: the account as the caller already read it.
+   */
+  private checkPassword(login: string, password: string, client: ClientInfo, known?: { user: User; passwordHash: string | null } | null): Promise<User> {
     return this.lockout.guard(login, client.ip, async () => {
-      const user = await this.users.verifyPassword(login, password);
+      const user = await this.users.verifyPassword(login, password, known);
       if (!user) throw new UnauthenticatedError('invalid', login);
       if (user.disabled) throw new UnauthenticatedError('disabled', login);
       return user;
@@ -180,7 +181,7 @@ export class AuthService {
       return { user: known.user, via: 'password', ...client };
     }
     try {
-      const user = await this.checkPassword(login, secret, client);
+      const user = await this.checkPassword(login, secret, client, known);
       if (known?.passwordHash) this.verifiedPasswords.remember(login, secret, known.passwordHash);
       return { user, via: 'password', ...client };
     } catch (error) {

@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { SecretBox } from '../secrets/secret-box';
-import { AuthService, ClientInfo, sha256Hex } from './auth.service';
+import { AuthService, ClientInfo } from './auth.service';
+import { sha256Hex } from './credentials.repository';
 import { DeviceClientType, DeviceCode } from './device-code.entity';
 import { Principal } from './principal';
 

@@ -103,20 +103,17 @@ export class UsersService {
     return { user: Object.assign(new User(), user), passwordHash: passwordHash ?? null };
   }
 
-  /** Checks a login and password; null when either is wrong (timing kept similar by hashing anyway). */
-  async verifyPassword(login: string, password: string): Promise<User | null> {
-    const row = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.login) = lower(:login)', { login })
-      .getOne();
-    if (!row?.passwordHash || !password) {
+  /**
+   * Checks a login and password; null when either is wrong (timing kept similar by hashing anyway). `known` is the
+   * account as the caller already read it with findWithPasswordHash (null: no such login), saving the lookup.
+   */
+  async verifyPassword(login: string, password: string, known?: { user: User; passwordHash: string | null } | null): Promise<User | null> {
+    const found = known !== undefined ? known : await this.findWithPasswordHash(login);
+    if (!found?.passwordHash || !password) {
       await passwordHasher.verify(await unknownLoginHash(), password || 'x');
       return null;
     }
-    if (!(await passwordHasher.verify(row.passwordHash, password))) return null;
-    const { passwordHash: _hidden, ...user } = row;
-    return Object.assign(new User(), user);
+    return (await passwordHasher.verify(found.passwordHash, password)) ? found.user : null;
   }
 
   /** Users the caller may see: everyone with `users.view`, otherwise only themself. */
