@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { TooManyAttemptsError, UnauthenticatedError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
-import { AttemptCountersRepository, AttemptPolicy } from '../limits/attempt-counters.repository';
+import { AttemptCountersRepository, AttemptPolicy, windowPolicy } from '../limits/attempt-counters.repository';
 
 /** A login's failures are remembered this long from its first one (unless a success clears them sooner). */
 const LOGIN_MEMORY_SECONDS = 24 * 3600;
@@ -36,12 +36,7 @@ export class PasswordLockoutService implements OnModuleInit, OnModuleDestroy {
       baseSeconds: config.SSHID_LOCKOUT_BASE_SECONDS,
       maxLockSeconds: config.SSHID_LOCKOUT_MAX_SECONDS,
     };
-    this.addressPolicy = {
-      threshold: config.SSHID_LOCKOUT_ADDRESS_FAILURES,
-      windowSeconds: config.SSHID_LOCKOUT_WINDOW_SECONDS,
-      baseSeconds: config.SSHID_LOCKOUT_WINDOW_SECONDS,
-      maxLockSeconds: config.SSHID_LOCKOUT_WINDOW_SECONDS,
-    };
+    this.addressPolicy = windowPolicy(config.SSHID_LOCKOUT_ADDRESS_FAILURES, config.SSHID_LOCKOUT_WINDOW_SECONDS);
   }
 
   onModuleInit(): void {
@@ -62,27 +57,24 @@ export class PasswordLockoutService implements OnModuleInit, OnModuleDestroy {
       { bucket: 'login' as const, subject: login.toLowerCase().slice(0, 300) || '(empty)', policy: this.loginPolicy },
       { bucket: 'address' as const, subject: (address ?? 'unknown').slice(0, 300), policy: this.addressPolicy },
     ];
+    const takeBack = (taken: typeof subjects, forgetLogin: boolean) =>
+      this.counters.uncount(taken.map((s) => ({ bucket: s.bucket, subject: s.subject, threshold: s.policy.threshold, forget: forgetLogin && s.bucket === 'login' })));
+    // Results come in the order of the subjects.
     const results = await this.counters.count(randomUUID(), subjects);
     const refused = results.filter((r) => !r.counted);
     if (refused.length > 0) {
-      await this.counters.uncount(results.filter((r) => r.counted).map((r) => ({ ...r, threshold: this.policyOf(r.bucket).threshold, forget: false })));
+      await takeBack(subjects.filter((_, i) => results[i].counted), false);
       throw new TooManyAttemptsError(Math.max(...refused.map((r) => r.retryAfterSeconds)));
     }
     try {
       const value = await check();
       // Right password: the login starts afresh; the address keeps other logins' failures.
-      await this.counters.uncount(subjects.map((s) => ({ bucket: s.bucket, subject: s.subject, threshold: s.policy.threshold, forget: s.bucket === 'login' })));
+      await takeBack(subjects, true);
       return value;
     } catch (error) {
       const wrongPassword = error instanceof UnauthenticatedError && error.reason === 'invalid';
-      if (!wrongPassword) {
-        await this.counters.uncount(subjects.map((s) => ({ bucket: s.bucket, subject: s.subject, threshold: s.policy.threshold, forget: false }))).catch(() => undefined);
-      }
+      if (!wrongPassword) await takeBack(subjects, false).catch(() => undefined);
       throw error;
     }
-  }
-
-  private policyOf(bucket: string): AttemptPolicy {
-    return bucket === 'login' ? this.loginPolicy : this.addressPolicy;
   }
 }

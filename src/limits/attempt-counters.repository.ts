@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -10,6 +11,11 @@ export interface AttemptPolicy {
   windowSeconds: number;
   baseSeconds: number;
   maxLockSeconds: number;
+}
+
+/** At most `limit` attempts per window; past that, refused until a window after the last counted attempt. */
+export function windowPolicy(limit: number, windowSeconds: number): AttemptPolicy {
+  return { threshold: limit, windowSeconds, baseSeconds: windowSeconds, maxLockSeconds: windowSeconds };
 }
 
 export interface CountedAttempt {
@@ -53,6 +59,12 @@ export class AttemptCountersRepository {
         retryAfterSeconds: row.retry_after_seconds,
         windowSecondsLeft: row.window_seconds_left,
       }));
+  }
+
+  /** Counts one attempt in one bucket. */
+  async countOne(bucket: AttemptBucket, subject: string, policy: AttemptPolicy): Promise<CountedAttempt> {
+    const [counted] = await this.count(randomUUID(), [{ bucket, subject, policy }]);
+    return counted;
   }
 
   /** Takes counted attempts back; `forget` clears the subject's row altogether. */

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.decorators';
-import { AttemptCountersRepository } from '../limits/attempt-counters.repository';
+import { AttemptCountersRepository, windowPolicy } from '../limits/attempt-counters.repository';
 import { clientInfo } from '../auth/request-credentials';
 import { TooManyAttemptsError } from '../common/domain-errors';
 
@@ -22,8 +21,7 @@ export class DeviceCodeRateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     if (request.principal?.via === 'session') return true;
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const policy = { threshold: DEVICE_CREATE_LIMIT, windowSeconds: WINDOW_SECONDS, baseSeconds: WINDOW_SECONDS, maxLockSeconds: WINDOW_SECONDS };
-    const [record] = await this.counters.count(randomUUID(), [{ bucket: 'device_create', subject: clientInfo(request).ip ?? 'unknown', policy }]);
+    const record = await this.counters.countOne('device_create', clientInfo(request).ip ?? 'unknown', windowPolicy(DEVICE_CREATE_LIMIT, WINDOW_SECONDS));
     const resetSeconds = record.counted ? record.windowSecondsLeft : record.retryAfterSeconds;
     reply.header('RateLimit-Policy', `${DEVICE_CREATE_LIMIT};w=${WINDOW_SECONDS}`);
     reply.header('RateLimit-Limit', String(DEVICE_CREATE_LIMIT));

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
@@ -6,7 +5,7 @@ import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permis
 import { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyAttemptsError } from '../common/domain-errors';
-import { AttemptCountersRepository } from '../limits/attempt-counters.repository';
+import { AttemptCountersRepository, windowPolicy } from '../limits/attempt-counters.repository';
 import { slugify } from '../common/slug';
 import { isUniqueViolation } from '../users/users.service';
 import { User } from '../users/user.entity';
@@ -170,8 +169,7 @@ export class OrganizationsService {
   /** Invites the account with this login; every attempt is limited per inviter and written to the audit log. */
   async invite(principal: Principal, id: number, login: string): Promise<void> {
     await this.requirePermission(principal, { id }, 'members.manage', "You don't have permission to invite users to this organization");
-    const policy = { threshold: INVITATIONS_PER_HOUR, windowSeconds: 3600, baseSeconds: 3600, maxLockSeconds: 3600 };
-    const [count] = await this.counters.count(randomUUID(), [{ bucket: 'invite', subject: String(principal.user.id), policy }]);
+    const count = await this.counters.countOne('invite', String(principal.user.id), windowPolicy(INVITATIONS_PER_HOUR, 3600));
     if (!count.counted) throw new TooManyAttemptsError(count.retryAfterSeconds);
     const outcome = await this.inviteOutcome(principal, id, login).catch((error: unknown) => error);
     await this.audit.record(principal, {
