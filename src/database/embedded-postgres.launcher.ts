@@ -8,8 +8,6 @@ import { inspectPostmaster, isProcessAlive, removeLockFile } from './postmaster-
 export interface EmbeddedPostgres {
   /** Connection URL of the `postgres` database of the running cluster. */
   url: string;
-  /** True when a PostgreSQL left running for this folder was taken over instead of started. */
-  adopted: boolean;
   /** How often the cluster was restarted after it died. */
   restarts(): number;
   stop(): Promise<void>;
@@ -25,7 +23,6 @@ export interface EmbeddedPostgresOptions {
   onLog?: (message: string) => void;
   /** Watch the cluster and restart it when it dies (default true). */
   supervise?: boolean;
-  onRestart?: () => void;
 }
 
 interface EmbeddedPostgresInstance {
@@ -119,11 +116,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (!existsSync(join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
     await cluster.start();
   }
-  const supervisor = new ClusterSupervisor(cluster, databaseDir, found.kind === 'running' ? found.pid : null, log, options.onRestart);
+  const supervisor = new ClusterSupervisor(cluster, databaseDir, found.kind === 'running' ? found.pid : null, log);
   if (options.supervise !== false) supervisor.watch();
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/postgres`,
-    adopted: found.kind === 'running',
     restarts: () => supervisor.restarts,
     stop: () => supervisor.stop(),
   };
@@ -147,7 +143,6 @@ class ClusterSupervisor {
     /** The PID of an adopted postmaster (not a child of this process). */
     private adoptedPid: number | null,
     private readonly log: (message: string) => void,
-    private readonly onRestart?: () => void,
   ) {}
 
   watch(): void {
@@ -175,7 +170,6 @@ class ClusterSupervisor {
           await this.cluster.start();
           this.restarts += 1;
           this.failures = 0;
-          this.onRestart?.();
           this.log(`Embedded PostgreSQL restarted (PID ${this.pid()}), restart #${this.restarts}`);
           return;
         } catch (error) {

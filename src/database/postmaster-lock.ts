@@ -10,7 +10,7 @@ export type PostmasterState =
   /** The lock file names a process that is gone, or a live process that is not this folder's PostgreSQL. */
   | { kind: 'stale'; pid: number; holder: string | null };
 
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -55,7 +55,7 @@ export function inspectPostmaster(databaseDir: string): PostmasterState {
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0) return { kind: 'stale', pid: 0, holder: null };
-  if (!isAlive(pid)) return { kind: 'stale', pid, holder: null };
+  if (!isProcessAlive(pid)) return { kind: 'stale', pid, holder: null };
   const args = commandLine(pid);
   if (isPostmasterOf(args, databaseDir) && Number.isInteger(port) && port > 0) return { kind: 'running', pid, port };
   return { kind: 'stale', pid, holder: args ? args.join(' ').slice(0, 200) : 'unknown process' };
@@ -65,4 +65,3 @@ export function removeLockFile(databaseDir: string): void {
   rmSync(join(databaseDir, 'postmaster.pid'), { force: true });
 }
 
-export { isAlive as isProcessAlive };

@@ -3,16 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { isProcessAlive } from '../../src/database/postmaster-lock';
 import { eventually, ServerProcess, startServerProcess } from '../support/server-process';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = isProcessAlive;
 
 /**
  * The embedded PostgreSQL as the real server process runs it (`npm start` with no DATABASE_URL): restarted after a
