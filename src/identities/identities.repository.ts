@@ -46,7 +46,8 @@ export class IdentitiesRepository {
   /** One page of an owner's identities with their keys, and how many the owner has. */
   async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
     const condition = ownerCondition(owner);
-    const identities = await this.read(condition, { withKeys: true, withTotal: true, limit: page.limit, offset: page.offset });
+    const counted = ownerCondition(owner, undefined, [], 'c').where;
+    const identities = await this.read(condition, { withKeys: true, total: `(SELECT count(*) FROM identities c WHERE ${counted})`, limit: page.limit, offset: page.offset });
     // A page past the end has no row to carry the count.
     const total =
       identities.length > 0
@@ -66,15 +67,12 @@ export class IdentitiesRepository {
    * memberships and the identities come from the same snapshot. Only the list's fields are read (no keys).
    */
   async listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
-    const where =
-      boundOrganizationId !== null
-        ? `i.organization_id = $1 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $1 AND m.user_id = $2 AND m.status = 'active')`
-        : `i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')`;
+    const where = visibleIdentities('$1', boundOrganizationId !== null ? '$2' : null);
     // The columns an identity list shows (no secrets, restrictions or timestamps): this list is the client's home page.
     const rows: Array<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'username' | 'type' | 'owner_user_id' | 'organization_id'>> = await this.dataSource.query(
       `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
         WHERE ${where} ORDER BY i.organization_id IS NOT NULL, i.id`,
-      boundOrganizationId !== null ? [boundOrganizationId, userId] : [userId],
+      boundOrganizationId !== null ? [userId, boundOrganizationId] : [userId],
     );
     return rows.map((row) =>
       Object.assign(new Identity(), {
@@ -142,10 +140,10 @@ export class IdentitiesRepository {
     for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
   }
 
-  /** With `withTotal`, `total` is the number of rows the condition matches (read in the same statement). */
+  /** With `total` (SQL of a scalar count over the same parameters), each row carries it as `total`. */
   private async read(
     condition: { where: string; params: unknown[] },
-    options: { withKeys: boolean; withTotal?: boolean; order?: string; limit?: number; offset?: number },
+    options: { withKeys: boolean; total?: string; order?: string; limit?: number; offset?: number },
   ): Promise<Array<Identity & { total: number }>> {
     const params = [...condition.params];
     let paging = '';
@@ -161,7 +159,7 @@ export class IdentitiesRepository {
             FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
       : '';
     // The total is a scalar subquery over the owner's index, not a window: the page alone is read.
-    const total = options.withTotal ? `(SELECT count(*) FROM identities c WHERE ${condition.where.replace(/\bi\./g, 'c.')})` : '0';
+    const total = options.total ?? '0';
     const rows: IdentityRow[] = await this.dataSource.query(
       `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
               i.restrictions, i.created_at, i.updated_at, i.version, ${total} AS total${keys}
@@ -189,8 +187,19 @@ export function restrictionsAllow(project: string, tags: string): string {
 
 const RESTRICTIONS_ALLOW = restrictionsAllow(':project', ':tags');
 
-function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
-  const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
+/**
+ * The identities (alias `i`) a user may see, given the SQL of the user's id and of the organization their credentials
+ * are bound to (null: not bound): their own and those of every organization where they are an active member — or,
+ * when bound, that organization's only, while they are an active member there.
+ */
+export function visibleIdentities(user: string, boundOrganization: string | null): string {
+  return boundOrganization !== null
+    ? `(i.organization_id = ${boundOrganization} AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = ${boundOrganization} AND m.user_id = ${user} AND m.status = 'active'))`
+    : `(i.owner_user_id = ${user} OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = ${user} AND m.status = 'active'))`;
+}
+
+function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = [], alias = 'i'): { where: string; params: unknown[] } {
+  const base = owner.ownerUserId !== null ? `${alias}.owner_user_id = $1` : `${alias}.organization_id = $1`;
   return { where: extra ? `${base} AND ${extra}` : base, params: [owner.ownerUserId ?? owner.organizationId, ...extraParams] };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { restrictionsAllow } from '../identities/identities.repository';
+import { restrictionsAllow, visibleIdentities } from '../identities/identities.repository';
 
 /** A key an SSH server may be told about, with where it came from. */
 export interface AuthorizedKeyRow {
@@ -21,20 +21,23 @@ export interface AuthorizedKeysReader {
 
 const NOT_EXPIRED = '(k.expires_at IS NULL OR k.expires_at > now())';
 
+/**
+ * The unexpired personal keys of the enabled user with login `$1` (case-insensitive, as logins are unique that way),
+ * with `extra` SQL on the user `u`.
+ */
+const personalKeys = (extra = 'true') =>
+  `SELECT k.id, k.key_type, k.key_text, k.bits, k.fingerprint_sha256, 'personal' AS source
+     FROM public_keys k JOIN users u ON u.id = k.user_id
+    WHERE k.identity_id IS NULL AND lower(u.login) = lower($1) AND NOT u.disabled AND ${NOT_EXPIRED} AND ${extra}`;
+
 /** The queries behind what SSH servers are answered. */
 @Injectable()
 export class AuthorizedKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** An enabled user's unexpired personal keys, by login (case-insensitive, as logins are unique that way). */
+  /** An enabled user's unexpired personal keys, by login. */
   personalKeys(login: string): Promise<AuthorizedKeyRow[]> {
-    return this.dataSource.query(
-      `SELECT k.id, k.key_type, k.key_text, k.bits, k.fingerprint_sha256, 'personal' AS source
-         FROM public_keys k JOIN users u ON u.id = k.user_id
-        WHERE k.identity_id IS NULL AND lower(u.login) = lower($1) AND NOT u.disabled AND ${NOT_EXPIRED}
-        ORDER BY k.id`,
-      [login],
-    );
+    return this.dataSource.query(`${personalKeys()} ORDER BY k.id`, [login]);
   }
 
   /**
@@ -44,22 +47,19 @@ export class AuthorizedKeysRepository {
    * server. Expired keys are left out. One statement.
    */
   forLogin(reader: AuthorizedKeysReader, login: string, target: { project: string | null; tags: string[] }): Promise<AuthorizedKeyRow[]> {
+    const bound = reader.boundOrganizationId !== null;
+    // Parameters: $1 login, $2 reader, $3 project, $4 tags, then $5 the bound organization.
+    const boundMembership = `EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $5 AND m.user_id = u.id AND m.status = 'active')`;
     return this.dataSource.query(
-      `SELECT k.id, k.key_type, k.key_text, k.bits, k.fingerprint_sha256, 'personal' AS source
-         FROM public_keys k JOIN users u ON u.id = k.user_id
-        WHERE k.identity_id IS NULL AND lower(u.login) = lower($1) AND NOT u.disabled AND ${NOT_EXPIRED}
-          AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $3 AND m.user_id = u.id AND m.status = 'active'))
+      `${personalKeys(bound ? boundMembership : 'true')}
        UNION ALL
        SELECT k.id, k.key_type, k.key_text, k.bits, k.fingerprint_sha256, 'identity' AS source
          FROM public_keys k JOIN identities i ON i.id = k.identity_id
         WHERE i.username = $1 AND ${NOT_EXPIRED}
-          AND (CASE WHEN $3::int IS NOT NULL
-                    THEN i.organization_id = $3 AND EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $3 AND m.user_id = $2 AND m.status = 'active')
-                    ELSE i.owner_user_id = $2 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $2 AND m.status = 'active')
-               END)
-          AND ${restrictionsAllow('$4', '$5')}
+          AND ${visibleIdentities('$2', bound ? '$5' : null)}
+          AND ${restrictionsAllow('$3', '$4')}
         ORDER BY source DESC, id`,
-      [login, reader.userId, reader.boundOrganizationId, target.project, target.tags],
+      [login, reader.userId, target.project, target.tags, ...(bound ? [reader.boundOrganizationId] : [])],
     );
   }
 
