@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DIALECT_MODULES } from '../../src/dialects';
 import { User } from '../../src/users/user.entity';
 import { startTestApp, TestApp } from '../support/test-app';
+import { freePort } from '../support/server-process';
 
 /**
  * A PostgreSQL of its own, so it can be stopped under a running sshid: answers turn 503 in each dialect's shape and
@@ -34,15 +34,6 @@ function startPostgresProcess(dataDir: string, port: number): Promise<PostgresPr
             child.kill('SIGTERM');
           }),
       });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
     });
   });
 }

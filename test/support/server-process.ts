@@ -1,18 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
+import { freePort } from '../../src/database/embedded-postgres.launcher';
+
+export { freePort };
 
 export const ROOT = join(__dirname, '..', '..');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real server (`node dist/main.js`, built by the test run's global setup) as a child process. */
 export interface ServerProcess {
