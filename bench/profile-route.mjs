@@ -4,42 +4,15 @@
 //   npm run build && node bench/profile-route.mjs foreman|northflank|nexterm|create [seconds]
 //   (the .cpuprofile is written to .tmp/ for Chrome DevTools)
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ed25519Line } from './generated-keys.mjs';
-
-const require = createRequire(import.meta.url);
-const { createApp } = require('../dist/bootstrap.js');
-const { loadConfig } = require('../dist/config/app-config.js');
-const { startEmbeddedPostgres } = require('../dist/database/embedded-postgres.launcher.js');
-const { ensureDatabase } = require('../dist/database/database-url.js');
-const { DIALECT_MODULES } = require('../dist/dialects.js');
-const { UsersService } = require('../dist/users/users.service.js');
-const { AuthService } = require('../dist/auth/auth.service.js');
-const { PublicKeysService } = require('../dist/keys/public-keys.service.js');
-const { IdentitiesService } = require('../dist/identities/identities.service.js');
+import { startBenchServer } from './bench-server.mjs';
 
 const [route = 'foreman', seconds = '10'] = process.argv.slice(2);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sshid-profile-'));
-const postgres = await startEmbeddedPostgres({ dataDir, persistent: false, supervise: false });
-const url = new URL(postgres.url);
-url.pathname = '/sshid_profile';
-await ensureDatabase(url.toString());
-const config = loadConfig({ SSHID_ENCRYPTION_KEY: randomBytes(32).toString('hex'), SSHID_JWT_SECRET: randomBytes(32).toString('hex'), SSHID_DATA_DIR: dataDir, LOG_LEVEL: 'silent', SSHID_RATE_LIMIT_PER_MINUTE: '100000000' });
-const app = await createApp(config, url.toString(), { dialects: DIALECT_MODULES });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const port = app.getHttpServer().address().port;
-const user = await app.get(UsersService).create({ login: 'bench', password: 'bench-password' });
-const principal = { user, via: 'session' };
-for (let i = 0; i < 20; i += 1) await app.get(PublicKeysService).addForUser(principal, user.id, { name: `key ${i}`, key: ed25519Line(`k${i}`) });
-for (let i = 0; i < 20; i += 1) await app.get(IdentitiesService).create(principal, { kind: 'personal' }, { name: `identity ${i}`, publicKeys: [ed25519Line(`i${i}`)] });
-const { token } = await app.get(AuthService).createApiToken(principal, { name: 'bench', permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'] });
-const { token: sessionToken } = await app.get(AuthService).openSession(user, { ip: '127.0.0.1' });
+const bench = await startBenchServer();
+const { port, user, apiToken: token, sessionToken } = bench;
 
 const targets = {
   foreman: { method: 'GET', path: `/api/users/${user.id}/ssh_keys`, auth: token },
@@ -86,6 +59,5 @@ for (const [id, samples] of selfSamples) {
 const total = profile.samples.length;
 console.log(`${route}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms; self time by place:`);
 console.table([...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([where, n]) => ({ where, '%': +((100 * n) / total).toFixed(1) })));
-await app.close();
-await postgres.stop();
+await bench.close();
 process.exit(0);

@@ -5,31 +5,24 @@
 //
 //   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ONLY=Foreman npm run bench
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startMinimal, startSameSql } from './baselines.mjs';
+import { BENCH_PASSWORD, startBenchServer } from './bench-server.mjs';
 import { ed25519Line } from './generated-keys.mjs';
 
 const require = createRequire(import.meta.url);
-const { createApp } = require('../dist/bootstrap.js');
-const { loadConfig } = require('../dist/config/app-config.js');
-const { startEmbeddedPostgres } = require('../dist/database/embedded-postgres.launcher.js');
-const { ensureDatabase } = require('../dist/database/database-url.js');
-const { DIALECT_MODULES } = require('../dist/dialects.js');
 const { UsersService } = require('../dist/users/users.service.js');
 const { AuthService } = require('../dist/auth/auth.service.js');
-const { PublicKeysService } = require('../dist/keys/public-keys.service.js');
-const { IdentitiesService } = require('../dist/identities/identities.service.js');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ONLY = process.env.BENCH_ONLY;
-const PASSWORD = 'bench-password';
+const PASSWORD = BENCH_PASSWORD;
 
 function measure(port, target, duration = SECONDS, offset = 0) {
   const headers = { 'content-type': 'application/json' };
@@ -51,41 +44,18 @@ async function warmMeasure(port, target) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sshid-bench-'));
-  process.stderr.write('starting PostgreSQL…\n');
-  const postgres = await startEmbeddedPostgres({ dataDir, persistent: false, supervise: false });
-  const url = new URL(postgres.url);
-  url.pathname = '/sshid_bench';
-  await ensureDatabase(url.toString());
-  const config = loadConfig({
-    SSHID_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    SSHID_JWT_SECRET: randomBytes(32).toString('hex'),
-    SSHID_DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    SSHID_RATE_LIMIT_PER_MINUTE: '100000000',
-  });
-  const app = await createApp(config, url.toString(), { dialects: DIALECT_MODULES });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const sshidPort = app.getHttpServer().address().port;
-
-  // Data: one user with 20 personal keys and 20 personal identities of one key each.
-  const user = await app.get(UsersService).create({ login: 'bench', password: PASSWORD });
-  const principal = { user, via: 'session' };
-  for (let i = 0; i < 20; i += 1) await app.get(PublicKeysService).addForUser(principal, user.id, { name: `key ${i}`, key: ed25519Line(`k${i}`) });
-  for (let i = 0; i < 20; i += 1) await app.get(IdentitiesService).create(principal, { kind: 'personal' }, { name: `identity ${i}`, publicKeys: [ed25519Line(`i${i}`)] });
-  const { token: apiToken, record } = await app.get(AuthService).createApiToken(principal, {
-    name: 'bench',
-    permissions: ['identities.read', 'identities.create', 'ssh_keys.view', 'ssh_keys.create'],
-  });
-  // As a login through the Nexterm client records it: with the client's address (else every request would update it).
-  const { token: sessionToken, session } = await app.get(AuthService).openSession(user, { ip: '127.0.0.1' });
+  process.stderr.write('starting PostgreSQL and sshid…\n');
+  const bench = await startBenchServer();
+  const { app, dataDir, user, apiToken, sessionToken, session } = bench;
+  const sshidPort = bench.port;
+  const url = bench.databaseUrl;
   // Key creation writes thousands of keys: to another user, so the list runs stay at 20 keys.
   const writer = await app.get(UsersService).create({ login: 'bench-writer', password: PASSWORD });
   const { token: writerToken } = await app.get(AuthService).createApiToken({ user: writer, via: 'session' }, { name: 'writer', permissions: ['ssh_keys.view', 'ssh_keys.create'] });
 
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
   const minimal = await startMinimal(pool);
-  const sameSql = await startSameSql(pool, { apiTokenId: record.id, sessionId: session.id, userId: user.id, writerId: writer.id });
+  const sameSql = await startSameSql(pool, { apiTokenId: bench.apiTokenRecord.id, sessionId: session.id, userId: user.id, writerId: writer.id });
   const ports = { sshid: sshidPort, minimal: minimal.server.address().port, same: sameSql.server.address().port };
 
   process.stderr.write('generating keys for the create runs…\n');
@@ -180,8 +150,7 @@ async function main() {
   await minimal.close();
   await sameSql.close();
   await pool.end();
-  await app.close();
-  await postgres.stop();
+  await bench.close();
 }
 
 /** Other users (100 keys each) until the database holds `total` personal keys of others; one statement per batch. */
