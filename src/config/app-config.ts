@@ -2,12 +2,15 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { commaList } from '../common/comma-list';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
+/** A number from the environment; an unset variable keeps the setting's default (plainToInstance exposes it). */
+const toNumber = ({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value));
+
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
 /** The environment, read and validated once at start-up. */
 export class AppConfig {
-  @Transform(({ value }) => (value === undefined ? 6989 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -58,28 +61,28 @@ export class AppConfig {
    * before it is locked; each further failure doubles the lock, from SSHID_LOCKOUT_BASE_SECONDS up to
    * SSHID_LOCKOUT_MAX_SECONDS. A login's failures are forgotten a day after its first one, or at its next success.
    */
-  @Transform(({ value }) => (value === undefined ? 5 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_LOCKOUT_LOGIN_FAILURES = 5;
 
-  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_LOCKOUT_BASE_SECONDS = 30;
 
-  @Transform(({ value }) => (value === undefined ? 900 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_LOCKOUT_MAX_SECONDS = 900;
 
   /** Failed authentications from one client address, over all logins, within SSHID_LOCKOUT_WINDOW_SECONDS (Foreman's 30). */
-  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_LOCKOUT_ADDRESS_FAILURES = 30;
 
-  @Transform(({ value }) => (value === undefined ? 900 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_LOCKOUT_WINDOW_SECONDS = 900;
@@ -94,13 +97,13 @@ export class AppConfig {
   SSHID_TRUST_PROXY?: string;
 
   /** A session not used for this many minutes is over (Nexterm clients then show their login page). */
-  @Transform(({ value }) => (value === undefined ? 1440 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_SESSION_IDLE_MINUTES = 1440;
 
   /** A session is over this many hours after it was opened, however much it is used. */
-  @Transform(({ value }) => (value === undefined ? 720 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_SESSION_MAX_HOURS = 720;
@@ -116,7 +119,7 @@ export class AppConfig {
 
   /** Serve `/metrics` on this port instead (no token; keep the port private), on SSHID_METRICS_HOST. */
   @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -129,14 +132,14 @@ export class AppConfig {
    * How long a password verified over HTTP Basic is taken as verified (see auth/verified-password-cache.ts); 0 turns
    * the cache off and every Basic request pays a full argon2id check.
    */
-  @Transform(({ value }) => (value === undefined ? 60 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(3600)
   SSHID_BASIC_CACHE_SECONDS = 60;
 
   /** Key policy, for every dialect: the fewest bits an RSA key may have. */
-  @Transform(({ value }) => (value === undefined ? 2048 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(512)
   SSHID_KEY_MIN_RSA_BITS = 2048;
@@ -157,7 +160,7 @@ export class AppConfig {
   SSHID_PUBLIC_KEYS_ENDPOINT = true;
 
   /** Requests per minute per client across the API (password checks and device-code creation have their own limits). */
-  @Transform(({ value }) => (value === undefined ? 1000 : Number(value)))
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   SSHID_RATE_LIMIT_PER_MINUTE = 1000;
