@@ -3,11 +3,16 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError as ClassValidationError } from 'class-validator';
 import { ValidationError, Violation } from './domain-errors';
 
-function flatten(errors: ClassValidationError[], prefix = ''): Violation[] {
+/**
+ * class-validator's nested errors as violations, each with its field path: `keys.0.name` by default (the form the
+ * dialects' bodies have always reported), `keys[0].name` with `brackets` (the form of seed files, read by people).
+ */
+export function violationsOf(errors: ClassValidationError[], options: { brackets?: boolean } = {}, prefix = ''): Violation[] {
   return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const index = options.brackets && /^\d+$/.test(error.property);
+    const field = index ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([code, message]) => ({ field, code, message }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...violationsOf(error.children ?? [], options, field)];
   });
 }
 
@@ -33,7 +38,7 @@ export class BodyValidationPipe<T extends object> implements PipeTransform<unkno
       forbidUnknownValues: false,
       validationError: { target: false, value: false },
     });
-    if (errors.length > 0) throw new ValidationError(flatten(errors));
+    if (errors.length > 0) throw new ValidationError(violationsOf(errors));
     return instance;
   }
 }

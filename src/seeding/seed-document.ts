@@ -1,12 +1,16 @@
-import { ORGANIZATION_PERMISSIONS } from '../auth/permissions';
+import { plainToInstance } from 'class-transformer';
+import { isISO8601, validateSync } from 'class-validator';
+import { violationsOf } from '../common/body-validation.pipe';
 import { Violation } from '../common/domain-errors';
 import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identity-rules';
 import { IdentityRestrictions } from '../identities/identity.entity';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
 import { KeyPolicy } from '../keys/key-policy';
+import { SeedDocumentBody, SeedIdentityEntry, SeedOrganizationEntry, SeedUserEntry } from './seed-document.dto';
 
 /**
- * The seed file (YAML or JSON), as used by `sshid seed` and `POST /api/sshid/v1/import`:
+ * The seed file (YAML or JSON), as used by `sshid seed` and `POST /api/sshid/v1/import`, read into what the seed
+ * service applies:
  *
  *   users:         [{login, email?, firstName?, lastName?, password?, admin?, keys?: [{name, key, expiresAt?}]}]
  *   organizations: [{slug, name, description?, owner, members?: [{login, permissions?}]}]
@@ -55,32 +59,32 @@ export interface SeedDocument {
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Reads and checks a whole seed document; every problem is reported with its path, nothing is half-read. */
+const SECTIONS = ['users', 'organizations', 'identities'];
+
+/**
+ * Reads and checks a whole seed document; every problem is reported with its path, nothing is half-read. The field
+ * rules are the DTO's (seed-document.dto.ts); this adds what needs the key parser or the whole document.
+ */
 export function readSeedDocument(raw: unknown, keys: KeyService, policy: KeyPolicy): { document: SeedDocument; violations: Violation[] } {
-  const violations: Violation[] = [];
+  const document: SeedDocument = { users: [], organizations: [], identities: [] };
+  if (!isObject(raw)) {
+    return { document, violations: [{ field: '(file)', code: 'invalid', message: 'must be a mapping with users, organizations and identities' }] };
+  }
+  // Unknown sections are named first, before the field rules of the known ones.
+  const violations: Violation[] = Object.keys(raw)
+    .filter((section) => !SECTIONS.includes(section))
+    .map((section) => ({ field: section, code: 'invalid', message: 'is not a known section' }));
+  const body = plainToInstance(SeedDocumentBody, raw, { enableImplicitConversion: false });
+  const shapeErrors = validateSync(body, { whitelist: true, forbidUnknownValues: false, stopAtFirstError: true, validationError: { target: false, value: false } });
+  violations.push(...violationsOf(shapeErrors, { brackets: true }));
+  // Entries with a bad field are left out of the document: the violations already refuse the whole file.
+  const shaped = new Set(shapeErrors.flatMap((error) => (error.children ?? []).map((child) => `${error.property}[${child.property}]`)));
+  const listed = <T>(section: keyof SeedDocumentBody): T[] => {
+    const value = body[section];
+    return Array.isArray(value) && !shapeErrors.some((error) => error.property === section && error.constraints) ? (value as T[]) : [];
+  };
   const fail = (field: string, message: string) => violations.push({ field, code: 'invalid', message });
-  const list = (value: unknown, path: string): unknown[] => {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-      fail(path, 'must be a list');
-      return [];
-    }
-    return value;
-  };
-  const text = (obj: Obj, key: string, path: string, rule: { required?: boolean; max?: number; pattern?: RegExp } = {}): string | null => {
-    const value = obj[key];
-    if (value === undefined || value === null || value === '') {
-      if (rule.required) fail(`${path}.${key}`, 'is required');
-      return null;
-    }
-    if (typeof value !== 'string') {
-      fail(`${path}.${key}`, 'must be a string');
-      return null;
-    }
-    if (rule.max && value.length > rule.max) fail(`${path}.${key}`, `must be at most ${rule.max} characters`);
-    if (rule.pattern && !rule.pattern.test(value)) fail(`${path}.${key}`, `must match ${rule.pattern}`);
-    return value;
-  };
+
   const publicKey = (value: unknown, path: string): ParsedPublicKey | null => {
     if (typeof value !== 'string') {
       fail(path, 'must be an OpenSSH public key line');
@@ -97,118 +101,87 @@ export function readSeedDocument(raw: unknown, keys: KeyService, policy: KeyPoli
       return null;
     }
   };
-  const expiry = (value: unknown, path: string): Date | null => {
-    if (value === undefined || value === null) return null;
-    const at = typeof value === 'string' || value instanceof Date ? new Date(value) : new Date(NaN);
-    if (Number.isNaN(at.getTime())) fail(path, 'must be an ISO date');
-    return Number.isNaN(at.getTime()) ? null : at;
-  };
-
-  const document: SeedDocument = { users: [], organizations: [], identities: [] };
-  if (!isObject(raw)) {
-    fail('(file)', 'must be a mapping with users, organizations and identities');
-    return { document, violations };
-  }
-  for (const key of Object.keys(raw)) if (!['users', 'organizations', 'identities'].includes(key)) fail(key, 'is not a known section');
+  const date = (value: string | undefined) => (value === undefined ? null : new Date(value));
 
   const logins = new Set<string>();
-  list(raw.users, 'users').forEach((entry, i) => {
+  listed<SeedUserEntry>('users').forEach((entry, i) => {
     const path = `users[${i}]`;
-    if (!isObject(entry)) return fail(path, 'must be a mapping');
-    const login = text(entry, 'login', path, { required: true, max: 255, pattern: /^\S+$/ });
-    if (login && logins.has(login.toLowerCase())) fail(`${path}.login`, `repeats user "${login}"`);
-    if (login) logins.add(login.toLowerCase());
-    const password = text(entry, 'password', path, { max: 1024 });
-    if (password !== null && password.length < 8) fail(`${path}.password`, 'must be at least 8 characters');
-    if (entry.admin !== undefined && typeof entry.admin !== 'boolean') fail(`${path}.admin`, 'must be true or false');
+    if (shaped.has(path)) return;
+    if (logins.has(entry.login.toLowerCase())) fail(`${path}.login`, `repeats user "${entry.login}"`);
+    logins.add(entry.login.toLowerCase());
     const seen = new Set<string>();
     const userKeys: SeedKey[] = [];
-    list(entry.keys, `${path}.keys`).forEach((keyEntry, j) => {
-      const keyPath = `${path}.keys[${j}]`;
-      if (!isObject(keyEntry)) return fail(keyPath, 'must be a mapping with name and key');
-      const name = text(keyEntry, 'name', keyPath, { required: true, max: 255 });
-      const parsed = publicKey(keyEntry.key, `${keyPath}.key`);
-      if (parsed && seen.has(parsed.fingerprintSha256)) fail(`${keyPath}.key`, 'repeats a key of this user');
+    (entry.keys ?? []).forEach((keyEntry, j) => {
+      const keyPath = `${path}.keys[${j}].key`;
+      const parsed = publicKey(keyEntry.key, keyPath);
+      if (parsed && seen.has(parsed.fingerprintSha256)) fail(keyPath, 'repeats a key of this user');
       if (parsed) seen.add(parsed.fingerprintSha256);
-      const expiresAt = expiry(keyEntry.expiresAt, `${keyPath}.expiresAt`);
-      if (name && parsed) userKeys.push({ name, text: (keyEntry.key as string).trim(), parsed, expiresAt });
+      if (parsed) userKeys.push({ name: keyEntry.name, text: keyEntry.key.trim(), parsed, expiresAt: date(keyEntry.expiresAt) });
     });
-    if (login) {
-      document.users.push({
-        login,
-        email: text(entry, 'email', path, { max: 255 }),
-        firstName: text(entry, 'firstName', path, { max: 255 }),
-        lastName: text(entry, 'lastName', path, { max: 255 }),
-        password,
-        admin: entry.admin === true,
-        keys: userKeys,
-      });
-    }
+    document.users.push({
+      login: entry.login,
+      email: entry.email ?? null,
+      firstName: entry.firstName ?? null,
+      lastName: entry.lastName ?? null,
+      password: entry.password ?? null,
+      admin: entry.admin === true,
+      keys: userKeys,
+    });
   });
 
   const slugs = new Set<string>();
-  list(raw.organizations, 'organizations').forEach((entry, i) => {
+  listed<SeedOrganizationEntry>('organizations').forEach((entry, i) => {
     const path = `organizations[${i}]`;
-    if (!isObject(entry)) return fail(path, 'must be a mapping');
-    const slug = text(entry, 'slug', path, { required: true, max: 39, pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/ });
-    if (slug && slugs.has(slug)) fail(`${path}.slug`, `repeats organization "${slug}"`);
-    if (slug) slugs.add(slug);
-    const name = text(entry, 'name', path, { required: true, max: 100 });
-    const owner = text(entry, 'owner', path, { required: true, max: 255 });
-    const members = list(entry.members, `${path}.members`).flatMap((member, j) => {
-      const memberPath = `${path}.members[${j}]`;
-      if (!isObject(member)) {
-        fail(memberPath, 'must be a mapping with login');
-        return [];
-      }
-      const login = text(member, 'login', memberPath, { required: true, max: 255 });
-      const permissions = list(member.permissions, `${memberPath}.permissions`);
-      permissions.forEach((p, k) => {
-        if (!(ORGANIZATION_PERMISSIONS as readonly unknown[]).includes(p)) fail(`${memberPath}.permissions[${k}]`, `must be one of ${ORGANIZATION_PERMISSIONS.join(', ')}`);
-      });
-      return login ? [{ login, permissions: [...new Set(permissions as string[])].sort() }] : [];
-    });
-    if (slug && name && owner) document.organizations.push({ slug, name, description: text(entry, 'description', path, { max: 500 }), owner, members });
+    if (shaped.has(path)) return;
+    if (slugs.has(entry.slug)) fail(`${path}.slug`, `repeats organization "${entry.slug}"`);
+    slugs.add(entry.slug);
+    const members = (entry.members ?? []).map((member) => ({ login: member.login, permissions: [...new Set(member.permissions ?? [])].sort() }));
+    document.organizations.push({ slug: entry.slug, name: entry.name, description: entry.description ?? null, owner: entry.owner, members });
   });
 
   const identityKeys = new Set<string>();
-  list(raw.identities, 'identities').forEach((entry, i) => {
+  listed<SeedIdentityEntry>('identities').forEach((entry, i) => {
     const path = `identities[${i}]`;
-    if (!isObject(entry)) return fail(path, 'must be a mapping');
-    const name = text(entry, 'name', path, { required: true, max: 100 });
-    const owner = text(entry, 'owner', path, { max: 255 });
-    const organization = text(entry, 'organization', path, { max: 39 });
+    if (shaped.has(path)) return;
+    const owner = entry.owner ?? null;
+    const organization = entry.organization ?? null;
     if ((owner === null) === (organization === null)) fail(path, 'needs exactly one of owner (a login) or organization (a slug)');
-    const explicitId = text(entry, 'id', path, { max: 39, pattern: /^[a-z](-?[a-z0-9]+(-[a-z0-9]+)*)?$/ });
-    const slug = explicitId ?? (name ? identitySlug(name) : null);
-    if (name && !slug) fail(`${path}.name`, 'gives no id (it must start with a letter); set id');
+    const slug = entry.id ?? identitySlug(entry.name);
+    if (!slug) return fail(`${path}.name`, 'gives no id (it must start with a letter); set id');
     const scopeKey = `${owner ? `u:${owner.toLowerCase()}` : `o:${organization}`}/${slug}`;
-    if (slug && identityKeys.has(scopeKey)) fail(path, `repeats identity "${slug}" of the same owner`);
+    if (identityKeys.has(scopeKey)) fail(path, `repeats identity "${slug}" of the same owner`);
     identityKeys.add(scopeKey);
     const seen = new Set<string>();
-    const keyList = list(entry.keys, `${path}.keys`).flatMap((value, j) => {
+    const keyList = (entry.keys ?? []).flatMap((value, j) => {
       // A key line, or {key, expiresAt}.
       const line = isObject(value) ? value.key : value;
       const keyPath = isObject(value) ? `${path}.keys[${j}].key` : `${path}.keys[${j}]`;
       const parsed = publicKey(line, keyPath);
       if (parsed && seen.has(parsed.fingerprintSha256)) fail(keyPath, 'repeats a key of this identity');
       if (parsed) seen.add(parsed.fingerprintSha256);
-      const expiresAt = isObject(value) ? expiry(value.expiresAt, `${path}.keys[${j}].expiresAt`) : null;
+      const expiresAt = isObject(value) ? identityKeyExpiry(value.expiresAt, `${path}.keys[${j}].expiresAt`, fail) : null;
       return parsed ? [{ text: (line as string).trim(), parsed, expiresAt }] : [];
     });
-    if (entry.restrictions !== undefined && !isObject(entry.restrictions)) fail(`${path}.restrictions`, 'must be a mapping');
-    if (name && slug) {
-      document.identities.push({
-        path,
-        slug,
-        name,
-        description: text(entry, 'description', path, { max: 200 }),
-        owner,
-        organization,
-        keys: keyList,
-        restrictions: (entry.restrictions as IdentityRestrictions) ?? DEFAULT_RESTRICTIONS,
-      });
-    }
+    document.identities.push({
+      path,
+      slug,
+      name: entry.name,
+      description: entry.description ?? null,
+      owner,
+      organization,
+      keys: keyList,
+      restrictions: (entry.restrictions as IdentityRestrictions | undefined) ?? DEFAULT_RESTRICTIONS,
+    });
   });
   return { document, violations };
+}
+
+/** An identity's key entry is a line or a mapping, so its optional expiry is checked here rather than by the DTO. */
+function identityKeyExpiry(value: unknown, path: string, fail: (field: string, message: string) => void): Date | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || !isISO8601(value)) {
+    fail(path, 'must be an ISO date');
+    return null;
+  }
+  return new Date(value);
 }

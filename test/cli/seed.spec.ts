@@ -128,5 +128,28 @@ describe('seeding', () => {
       const invalid = await t.http().post('/api/sshid/v1/import').set('Authorization', `Bearer ${adminToken}`).send({ users: [{ login: 'x y' }], colours: [] }).expect(400);
       expect(invalid.body.error.details.violations.map((v: { field: string }) => v.field)).toEqual(['colours', 'users[0].login']);
     });
+
+    it('names every bad field of a document by its path, one problem per field, and imports nothing', async () => {
+      const admin = await t.createUser('root2', { isAdmin: true });
+      const body = {
+        users: [5, { login: 'erin', admin: 'yes', email: '', password: 'short', keys: [{ name: 'k', key: 3 }, { key: freshEd25519PublicKey(), expiresAt: 'soon' }] }],
+        organizations: [{ slug: 'Bad Slug', name: 'n', owner: 'erin', members: [{ login: 'erin', permissions: ['root'] }] }],
+        identities: [{ name: 'x', owner: 'erin', keys: 'not a list', restrictions: 4 }],
+      };
+      const answer = await t.http().post('/api/sshid/v1/import').set('Authorization', `Bearer ${await t.sessionToken(admin)}`).send(body).expect(400);
+      expect(answer.body.error.details.violations.map((v: { field: string; code: string }) => `${v.field} ${v.code}`)).toEqual([
+        'users[0] nestedValidation',
+        'users[1].password minLength',
+        'users[1].admin isBoolean',
+        'users[1].keys[0].key isString',
+        'users[1].keys[1].name isString',
+        'users[1].keys[1].expiresAt isIso8601',
+        'organizations[0].slug matches',
+        'organizations[0].members[0].permissions isIn',
+        'identities[0].keys isArray',
+        'identities[0].restrictions isObject',
+      ]);
+      expect(await t.dataSource.query(`SELECT login FROM users WHERE login = 'erin'`)).toEqual([]);
+    });
   });
 });
