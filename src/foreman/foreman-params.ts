@@ -39,15 +39,6 @@ export function parseForemanPaging(page: string | undefined, perPage: string | u
   return { page: pageNumber, perPage: size };
 }
 
-/** The create body, wrapped (`{ssh_key: {...}}`) or flat; the wrapped object wins when both are present. */
-export function sshKeyAttributes(body: unknown): { name: string | null; key: string | null } {
-  const root = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  const wrapped = root.ssh_key;
-  const source = wrapped && typeof wrapped === 'object' && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : root;
-  const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
-  return { name: text(source.name), key: text(source.key) };
-}
-
 /**
  * How Foreman finds a key from its `:id`: `3-name` by the leading id only; otherwise by exact name, then by the
  * leading integer (`3` or `3abc`) when it fits a database id.

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UnsupportedMediaTypeException, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiErrors } from '../docs/schema-helpers';
@@ -9,7 +9,9 @@ import { PublicKeysService } from '../keys/public-keys.service';
 import { ForemanExceptionFilter } from './foreman-error.presenter';
 import { ForemanTaxonomyGuard } from './foreman-taxonomy.guard';
 import { ForemanHeadersGuard } from './foreman-headers.guard';
-import { parseForemanPaging, parseUserRef, sshKeyAttributes, sshKeyLookups } from './foreman-params';
+import { parseForemanPaging, parseUserRef, sshKeyLookups } from './foreman-params';
+import { ForemanJsonBodyGuard } from './foreman-json-body.guard';
+import { ForemanSshKeyBodyPipe, ForemanSshKeyCreateBody } from './foreman-ssh-key.dto';
 import { parseForemanOrder, parseForemanSearch } from './scoped-search';
 import { htmlSafeJson, presentDestroyedSshKey, presentSshKey } from './ssh-key.presenter';
 
@@ -90,15 +92,9 @@ export class ForemanSshKeysController {
   @ApiBody({ schema: sshKeyCreateBody })
   @ApiCreatedResponse({ schema: sshKeySchema })
   @ApiErrors(foremanErrorSchema, { 400: 'Malformed JSON', 415: 'Not JSON' })
-  async create(
-    @CurrentPrincipal() principal: Principal,
-    @Param('user_id') userRef: string,
-    @Body() body: unknown,
-    @Headers('content-type') contentType: string | undefined,
-  ) {
-    // Foreman's API v2 takes JSON only for POST and PUT.
-    if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) throw new UnsupportedMediaTypeException(contentType ?? '');
-    return presentSshKey(await this.keys.addForUser(principal, parseUserRef(userRef), sshKeyAttributes(body)));
+  @UseGuards(ForemanJsonBodyGuard)
+  async create(@CurrentPrincipal() principal: Principal, @Param('user_id') userRef: string, @Body(ForemanSshKeyBodyPipe) body: ForemanSshKeyCreateBody) {
+    return presentSshKey(await this.keys.addForUser(principal, parseUserRef(userRef), body.attributes()));
   }
 
   @Delete(':id')

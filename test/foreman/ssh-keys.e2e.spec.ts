@@ -58,6 +58,13 @@ describe('Foreman dialect: /api/users/:user_id/ssh_keys', () => {
       expect(response.body.fingerprint).toBe(padded(sshKeygenFingerprints.ed25519.sha256));
     });
 
+    it('reads a number as text, as Rails does, and takes the wrapped attributes over flat ones sent beside them', async () => {
+      const response = await create(alice.id, { ssh_key: { name: 2027, key: freshEd25519PublicKey() }, name: 'flat loses', extra: true }).expect(201);
+      expect(response.body.name).toBe('2027');
+      const blank = await create(alice.id, { ssh_key: { name: ['list'], key: freshEd25519PublicKey() } }).expect(422);
+      expect(blank.body.error.errors.name).toEqual(["can't be blank"]);
+    });
+
     it.each([
       [
         'a random string',
