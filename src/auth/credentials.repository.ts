@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GenerateSql } from '../database/generate-sql';
 import { ApiToken } from './api-token.entity';
 import { Session } from './session.entity';
 
@@ -49,6 +50,7 @@ export class CredentialsRepository {
   }
 
   /** Inserts the row first (its id goes into the token), then stores the token's hash. */
+  @GenerateSql({ name: 'a new session', params: (f) => [{ userId: f.userId, ip: '192.0.2.1', userAgent: 'sql' }, () => 'token'] })
   async insertSession(values: Pick<Session, 'userId' | 'ip' | 'userAgent'>, tokenFor: (session: Session) => string): Promise<{ session: Session; token: string }> {
     const session = this.sessions.create({ ...values, tokenHash: '0'.repeat(64) });
     await this.sessions.insert(session);
@@ -57,6 +59,7 @@ export class CredentialsRepository {
     return { session, token };
   }
 
+  @GenerateSql({ name: 'a new token', params: (f) => [{ userId: f.userId, name: 'sql', permissions: [] }, () => 'token'] })
   async insertApiToken(values: Partial<ApiToken>, tokenFor: (record: ApiToken) => string): Promise<{ record: ApiToken; token: string }> {
     const record = this.apiTokens.create({ ...values, tokenHash: '0'.repeat(64) });
     await this.apiTokens.insert(record);
@@ -65,37 +68,45 @@ export class CredentialsRepository {
     return { record, token };
   }
 
+  @GenerateSql({ name: 'logout', params: () => ['0'.repeat(64)] })
   async deleteSessionByTokenHash(tokenHash: string): Promise<boolean> {
     return ((await this.sessions.delete({ tokenHash })).affected ?? 0) > 0;
   }
 
+  @GenerateSql({ name: "one of the user's sessions", params: (f) => [f.userId, '00000000-0000-4000-8000-000000000000'] })
   async deleteSession(userId: number, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     return ((await this.sessions.delete({ id, userId })).affected ?? 0) > 0;
   }
 
+  @GenerateSql({ name: "one of the user's tokens", params: (f) => [f.userId, '00000000-0000-4000-8000-000000000000'] })
   async deleteApiToken(userId: number, id: string): Promise<boolean> {
     if (!UUID.test(id)) return false;
     return ((await this.apiTokens.delete({ id, userId })).affected ?? 0) > 0;
   }
 
   /** A session that is over: deleted by id alone (the token named it and its hash matched). */
+  @GenerateSql({ name: 'by id', params: () => ['00000000-0000-4000-8000-000000000000'] })
   async expireSession(id: string): Promise<void> {
     await this.sessions.delete({ id });
   }
 
+  @GenerateSql({ name: "a user's sessions", params: (f) => [f.userId] })
   listSessions(userId: number): Promise<Session[]> {
     return this.sessions.find({ where: { userId }, order: { lastActivityAt: 'DESC' } });
   }
 
+  @GenerateSql({ name: "a user's tokens", params: (f) => [f.userId] })
   listApiTokens(userId: number): Promise<ApiToken[]> {
     return this.apiTokens.find({ where: { userId }, order: { createdAt: 'ASC' } });
   }
 
+  @GenerateSql({ name: 'activity', params: (f) => [f.sessionId, '192.0.2.1'] })
   async touchSession(id: string, ip: string | null): Promise<void> {
     await this.sessions.update({ id }, { lastActivityAt: new Date(), ip });
   }
 
+  @GenerateSql({ name: 'use', params: () => ['00000000-0000-4000-8000-000000000000'] })
   async touchApiToken(id: string): Promise<void> {
     await this.apiTokens.update({ id }, { lastUsedAt: new Date() });
   }
@@ -104,6 +115,7 @@ export class CredentialsRepository {
    * The session or API token row named by a token, with its user, in one query: this runs on every
    * authenticated request.
    */
+  @GenerateSql({ name: 'a session (every request)', params: (f) => ['sessions', f.sessionId] }, { name: 'an API token (every request)', params: () => ['api_tokens', '00000000-0000-4000-8000-000000000000'] })
   async withUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
     if (!UUID.test(id)) return null;
     // Only the columns the checks read: this runs on every request, and every column parsed costs CPU.

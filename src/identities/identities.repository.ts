@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { GenerateSql } from '../database/generate-sql';
 import { PublicKey } from '../keys/public-key.entity';
 import { PublicKeyRow } from '../keys/public-keys.repository';
 import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
@@ -44,6 +45,10 @@ export class IdentitiesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** One page of an owner's identities with their keys, and how many the owner has. */
+  @GenerateSql(
+    { name: "a user's page", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, { limit: 20, offset: 0 }] },
+    { name: "an organization's page past the end (counted on its own)", params: (f) => [{ ownerUserId: null, organizationId: f.organizationId }, { limit: 20, offset: 100 }] },
+  )
   async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
     const condition = ownerCondition(owner);
     const counted = ownerCondition(owner, undefined, [], 'c').where;
@@ -56,6 +61,7 @@ export class IdentitiesRepository {
     return { identities, total };
   }
 
+  @GenerateSql({ name: "a user's identity", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, f.identitySlug] })
   async findOwnedBySlug(owner: IdentityOwner, slug: string): Promise<Identity | null> {
     const [identity] = await this.read(ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]), { withKeys: true });
     return identity ?? null;
@@ -66,6 +72,7 @@ export class IdentitiesRepository {
    * organization a token is bound to, while the user is still an active member there). One statement, so the
    * memberships and the identities come from the same snapshot. Only the list's fields are read (no keys).
    */
+  @GenerateSql({ name: 'any credentials', params: (f) => [f.userId, null] }, { name: 'credentials bound to an organization', params: (f) => [f.userId, f.organizationId] })
   async listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
     const where = visibleIdentities('$1', boundOrganizationId !== null ? '$2' : null);
     // The columns an identity list shows (no secrets, restrictions or timestamps): this list is the client's home page.
@@ -88,20 +95,24 @@ export class IdentitiesRepository {
   }
 
   /** The owner's identity at `slug`, row-locked for the rest of the transaction. */
+  @GenerateSql({ name: 'in a transaction', params: (f) => [f.transaction, { ownerUserId: f.userId, organizationId: null }, f.identitySlug] })
   lockOwnedBySlug(tx: EntityManager, owner: IdentityOwner, slug: string): Promise<Identity | null> {
     return ownedQuery(tx, owner).andWhere('i.slug = :slug', { slug }).setLock('pessimistic_write').getOne();
   }
 
   /** Any identity by id, row-locked: the caller decides whether it may be touched (see the access rules). */
+  @GenerateSql({ name: 'in a transaction', params: (f) => [f.transaction, f.identityId] })
   lockById(tx: EntityManager, id: number): Promise<Identity | null> {
     return tx.getRepository(Identity).createQueryBuilder('i').where('i.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
+  @GenerateSql({ name: 'in a transaction', params: (f) => [f.transaction, f.organizationId, f.identitySlug] })
   slugTakenInOrganization(tx: EntityManager, organizationId: number, slug: string): Promise<boolean> {
     return tx.getRepository(Identity).exist({ where: { organizationId, slug } });
   }
 
   /** Hands a personal identity to an organization; its keys stop belonging to the former owner personally. */
+  @GenerateSql({ name: 'in a transaction', params: (f) => [f.transaction, f.identityId, f.organizationId, 'moved'] })
   async moveToOrganization(tx: EntityManager, id: number, organizationId: number, slug: string): Promise<void> {
     await tx.update(Identity, { id }, { ownerUserId: null, organizationId, slug });
     await tx.update(PublicKey, { identityId: id }, { userId: null });
@@ -111,6 +122,7 @@ export class IdentitiesRepository {
    * The owner's identities holding the key with this fingerprint whose restrictions let it reach `target`: one
    * query over the fingerprint index, the restriction rules (project list; tags with `and`/`or`) evaluated in SQL.
    */
+  @GenerateSql({ name: 'a project and tags', params: (f) => [{ ownerUserId: f.userId, organizationId: null }, f.fingerprint, { project: 'web', tags: ['prod'] }] })
   async matchByFingerprint(owner: IdentityOwner, fingerprint: string, target: UseTarget): Promise<Identity[]> {
     const identities = await ownedQuery(this.dataSource.manager, owner)
       .innerJoin(PublicKey, 'k', 'k.identity_id = i.id AND k.fingerprint_sha256 = :fingerprint', { fingerprint })
@@ -122,6 +134,7 @@ export class IdentitiesRepository {
   }
 
   /** An identity as just written, with its keys. */
+  @GenerateSql({ name: 'in a transaction', params: (f) => [f.transaction, f.identityId] })
   async reload(tx: EntityManager, id: number): Promise<Identity> {
     const identity = (await tx.findOne(Identity, { where: { id } })) as Identity;
     identity.keys = await tx.find(PublicKey, { where: { identityId: id }, order: { position: 'ASC', id: 'ASC' } });

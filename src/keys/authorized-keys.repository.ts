@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GenerateSql } from '../database/generate-sql';
 import { restrictionsAllow, visibleIdentities } from '../identities/identities.repository';
 
 /** A key an SSH server may be told about, with where it came from. */
@@ -36,6 +37,7 @@ export class AuthorizedKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** An enabled user's unexpired personal keys, by login. */
+  @GenerateSql({ name: 'by login', params: (f) => [f.login] })
   personalKeys(login: string): Promise<AuthorizedKeyRow[]> {
     return this.dataSource.query(`${personalKeys()} ORDER BY k.id`, [login]);
   }
@@ -46,6 +48,10 @@ export class AuthorizedKeysRepository {
    * the keys of every identity the reader can see whose remote username is `login` and whose restrictions allow the
    * server. Expired keys are left out. One statement.
    */
+  @GenerateSql(
+    { name: 'a host token', params: (f) => [{ userId: f.userId, boundOrganizationId: null }, f.login, { project: 'web', tags: ['prod'] }] },
+    { name: 'a host token bound to an organization', params: (f) => [{ userId: f.userId, boundOrganizationId: f.organizationId }, f.login, { project: null, tags: [] }] },
+  )
   forLogin(reader: AuthorizedKeysReader, login: string, target: { project: string | null; tags: string[] }): Promise<AuthorizedKeyRow[]> {
     const bound = reader.boundOrganizationId !== null;
     // Parameters: $1 login, $2 reader, $3 project, $4 tags, then $5 the bound organization.
@@ -64,6 +70,7 @@ export class AuthorizedKeysRepository {
   }
 
   /** Marks keys as used now, at most once a minute each. */
+  @GenerateSql({ name: 'keys just offered', params: (f) => [[f.keyId]] })
   async markUsed(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.query(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, NotBrackets, WhereExpressionBuilder } from 'typeorm';
+import { GenerateSql } from '../database/generate-sql';
 import { User } from '../users/user.entity';
 import { PublicKey } from './public-key.entity';
 
@@ -88,6 +89,14 @@ export class PublicKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** A page of a user's personal keys: filtered, ordered, with the matching count from the same statement. */
+  @GenerateSql(
+    { name: 'no search: one page (hammer, CI)', params: (f) => [f.userId, { limit: 20, offset: 0 }] },
+    { name: 'no search, ordered by name, no limit', params: (f) => [f.userId, { order: { field: 'name', direction: 'DESC' }, limit: null, offset: 0 }] },
+    {
+      name: 'a search (name ~ "lap%" or id in 1, 2) past the end',
+      params: (f) => [f.userId, { filter: { or: [{ field: 'name', op: 'like', value: 'lap%' }, { field: 'id', op: 'in', value: [1, 2] }] }, limit: 20, offset: 100 }],
+    },
+  )
   async listPersonal(userId: number, query: KeyListQuery): Promise<KeyPage> {
     if (!query.filter) return this.listPersonalUnfiltered(userId, query);
     const base = () => this.dataSource.getRepository(PublicKey).createQueryBuilder('k').where('k.user_id = :userId AND k.identity_id IS NULL', { userId });
@@ -143,6 +152,7 @@ export class PublicKeysRepository {
   }
 
   /** The first of the lookups that names one of the user's personal keys (the lowest id among equal names). */
+  @GenerateSql({ name: 'by name, then by id', params: (f) => [f.userId, [{ name: 'missing' }, { id: 0 }]] })
   async findPersonal(userId: number, lookups: KeyLookup[]): Promise<PublicKey | null> {
     const repository = this.dataSource.getRepository(PublicKey);
     for (const lookup of lookups) {
@@ -152,11 +162,13 @@ export class PublicKeysRepository {
     return null;
   }
 
+  @GenerateSql({ name: 'a fingerprint', params: (f) => [f.userId, f.fingerprint] })
   personalFingerprintTaken(userId: number, fingerprintSha256: string): Promise<boolean> {
     return this.dataSource.getRepository(PublicKey).exist({ where: { userId, identityId: IsNull(), fingerprintSha256 } });
   }
 
   /** One INSERT … RETURNING (the ORM's save would read the row back in a second statement). */
+  @GenerateSql({ name: 'a key', params: (f) => [{ userId: f.userId, name: 'sql', ...f.newKey }] })
   async insertPersonal(key: Partial<PublicKey>): Promise<PublicKey> {
     const rows: PublicKeyRow[] = await this.dataSource.query(
       `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, expires_at)
@@ -166,26 +178,31 @@ export class PublicKeysRepository {
     return Object.assign(new PublicKey(), publicKeyFromRow(rows[0]));
   }
 
+  @GenerateSql({ name: "one of the user's keys", params: (f) => [f.userId, 0] })
   async deletePersonal(userId: number, id: number): Promise<boolean> {
     const result = await this.dataSource.getRepository(PublicKey).delete({ id, userId, identityId: IsNull() });
     return (result.affected ?? 0) > 0;
   }
 
   /** Any key by id, with the identity it belongs to (if any); the caller decides whether it may be touched. */
+  @GenerateSql({ name: 'with its identity', params: (f) => [f.keyId] })
   findById(id: number): Promise<PublicKey | null> {
     return this.dataSource.getRepository(PublicKey).findOne({ where: { id }, relations: { identity: true } });
   }
 
+  @GenerateSql({ name: 'a date', params: (f) => [f.keyId, new Date('2030-01-01T00:00:00Z')] })
   async setExpiry(id: number, expiresAt: Date | null): Promise<PublicKey> {
     await this.dataSource.getRepository(PublicKey).update({ id }, { expiresAt });
     return (await this.dataSource.getRepository(PublicKey).findOne({ where: { id } })) as PublicKey;
   }
 
+  @GenerateSql({ name: 'by id', params: (f) => [f.userId] })
   userExists(userId: number): Promise<boolean> {
     return this.dataSource.getRepository(User).exist({ where: { id: userId } });
   }
 
   /** Replaces an identity's listed keys (keeping the derived one; a listed copy of it is dropped). */
+  @GenerateSql({ name: 'one key', params: (f) => [f.transaction, f.identityId, [{ ...f.newKey, position: 0 }]] })
   async replaceIdentityKeys(tx: EntityManager, identityId: number, rows: Partial<PublicKey>[]): Promise<void> {
     await tx.delete(PublicKey, { identityId, derived: false });
     const derived = await tx.find(PublicKey, { where: { identityId, derived: true } });
@@ -194,6 +211,7 @@ export class PublicKeysRepository {
   }
 
   /** Sets (or clears) the identity's derived key; a listed key with the same fingerprint becomes that one. */
+  @GenerateSql({ name: 'a derived key', params: (f) => [f.transaction, f.identityId, f.newKey] })
   async setDerivedKey(tx: EntityManager, identityId: number, row: Partial<PublicKey> | null): Promise<void> {
     await tx.delete(PublicKey, { identityId, derived: true });
     if (!row) return;

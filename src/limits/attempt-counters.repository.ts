@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { GenerateSql } from '../database/generate-sql';
 
 export type AttemptBucket = 'login' | 'address' | 'device_create' | 'invite';
 
@@ -38,6 +39,10 @@ export class AttemptCountersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Counts one attempt in each bucket, in one round trip. */
+  @GenerateSql({
+    name: 'a password attempt: login and address',
+    params: () => ['00000000-0000-4000-8000-000000000000', [{ bucket: 'login', subject: 'sql', policy: { threshold: 5, windowSeconds: 900, baseSeconds: 30, maxLockSeconds: 900 } }, { bucket: 'address', subject: '192.0.2.1', policy: { threshold: 5, windowSeconds: 900, baseSeconds: 30, maxLockSeconds: 900 } }]],
+  })
   async count(attempt: string, entries: { bucket: AttemptBucket; subject: string; policy: AttemptPolicy }[]): Promise<CountedAttempt[]> {
     const params: unknown[] = [attempt];
     const selects = entries.map(({ bucket, subject, policy }, index) => {
@@ -68,6 +73,7 @@ export class AttemptCountersRepository {
   }
 
   /** Takes counted attempts back; `forget` clears the subject's row altogether. */
+  @GenerateSql({ name: 'a correct password', params: () => [[{ bucket: 'login', subject: 'sql', threshold: 5, forget: true }, { bucket: 'address', subject: '192.0.2.1', threshold: 30, forget: false }]] })
   async uncount(entries: { bucket: AttemptBucket; subject: string; threshold: number; forget: boolean }[]): Promise<void> {
     if (entries.length === 0) return;
     const params: unknown[] = [];
@@ -80,6 +86,7 @@ export class AttemptCountersRepository {
   }
 
   /** Drops rows whose window and lock are both long over. */
+  @GenerateSql({ name: 'hourly', params: () => [3600] })
   async sweep(olderThanSeconds: number): Promise<void> {
     await this.dataSource.query(
       `DELETE FROM attempt_counters
