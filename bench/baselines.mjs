@@ -78,15 +78,14 @@ export async function startMinimal(pool) {
 export async function startSameSql(pool, { apiTokenId, sessionId, userId, writerId }) {
   const app = Fastify();
   const credentialSql = (table) =>
-    `SELECT ${table === 'sessions' ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at' : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id'}, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name, u.is_admin AS u_is_admin,
-            u.permissions AS u_permissions, u.disabled AS u_disabled, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+    `SELECT ${table === 'sessions' ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at' : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id'},
+            u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
        FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
   const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
+  // sshid's identity read (identities.repository.ts).
   const identitySql = (where, total = '0') =>
-    `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by, i.restrictions,
-            i.created_at, i.updated_at, i.version, ${total} AS total,
-            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'key_text', k.key_text, 'key_type', k.key_type,
-              'fingerprint_sha256', k.fingerprint_sha256, 'derived', k.derived) ORDER BY k.position, k.id)
+    `SELECT i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, i.created_at, i.updated_at, ${total} AS total,
+            COALESCE((SELECT json_agg(json_build_object('key_text', k.key_text, 'key_type', k.key_type, 'fingerprint_sha256', k.fingerprint_sha256) ORDER BY k.position, k.id)
               FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
        FROM identities i WHERE ${where} ORDER BY i.id`;
   app.get('/foreman', async () => {

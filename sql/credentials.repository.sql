@@ -144,14 +144,9 @@ SELECT
   c.last_activity_at,
   c.created_at,
   u.login AS u_login,
-  u.email AS u_email,
-  u.first_name AS u_first_name,
-  u.last_name AS u_last_name,
   u.is_admin AS u_is_admin,
   u.permissions AS u_permissions,
-  u.disabled AS u_disabled,
-  u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at
+  u.disabled AS u_disabled
 FROM
   sessions c
   JOIN users u ON u.id = c.user_id
@@ -168,14 +163,9 @@ SELECT
   c.permissions,
   c.organization_id,
   u.login AS u_login,
-  u.email AS u_email,
-  u.first_name AS u_first_name,
-  u.last_name AS u_last_name,
   u.is_admin AS u_is_admin,
   u.permissions AS u_permissions,
-  u.disabled AS u_disabled,
-  u.created_at AS u_created_at,
-  u.updated_at AS u_updated_at
+  u.disabled AS u_disabled
 FROM
   api_tokens c
   JOIN users u ON u.id = c.user_id

@@ -6,15 +6,12 @@ SELECT
   i.slug,
   i.name,
   i.description,
-  i.username,
   i.type,
   i.owner_user_id,
   i.organization_id,
-  i.created_by,
   i.restrictions,
   i.created_at,
   i.updated_at,
-  i.version,
   (
     SELECT
       count(*)
@@ -28,16 +25,12 @@ SELECT
       SELECT
         json_agg(
           json_build_object(
-            'id',
-            k.id,
             'key_text',
             k.key_text,
             'key_type',
             k.key_type,
             'fingerprint_sha256',
-            k.fingerprint_sha256,
-            'derived',
-            k.derived
+            k.fingerprint_sha256
           )
           ORDER BY
             k.position,
@@ -67,15 +60,12 @@ SELECT
   i.slug,
   i.name,
   i.description,
-  i.username,
   i.type,
   i.owner_user_id,
   i.organization_id,
-  i.created_by,
   i.restrictions,
   i.created_at,
   i.updated_at,
-  i.version,
   (
     SELECT
       count(*)
@@ -89,16 +79,12 @@ SELECT
       SELECT
         json_agg(
           json_build_object(
-            'id',
-            k.id,
             'key_text',
             k.key_text,
             'key_type',
             k.key_type,
             'fingerprint_sha256',
-            k.fingerprint_sha256,
-            'derived',
-            k.derived
+            k.fingerprint_sha256
           )
           ORDER BY
             k.position,
@@ -135,31 +121,24 @@ SELECT
   i.slug,
   i.name,
   i.description,
-  i.username,
   i.type,
   i.owner_user_id,
   i.organization_id,
-  i.created_by,
   i.restrictions,
   i.created_at,
   i.updated_at,
-  i.version,
   0 AS total,
   COALESCE(
     (
       SELECT
         json_agg(
           json_build_object(
-            'id',
-            k.id,
             'key_text',
             k.key_text,
             'key_type',
             k.key_type,
             'fingerprint_sha256',
-            k.fingerprint_sha256,
-            'derived',
-            k.derived
+            k.fingerprint_sha256
           )
           ORDER BY
             k.position,

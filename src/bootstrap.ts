@@ -55,7 +55,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
   // Nexterm's state stream (/api/ws/state) rides on the same HTTP server, through Nest's ws adapter.
   app.useWebSocketAdapter(new WsAdapter(app));
   useLenientJsonParser(adapter.getInstance());
-  await useSecurityHeaders(app);
+  useSecurityHeaders(app);
   if (docs) setupOpenApi(app, docs.documents, docs.ui);
   return app;
 }

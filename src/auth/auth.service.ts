@@ -11,7 +11,7 @@ import { UsersService } from '../users/users.service';
 import { ApiToken } from './api-token.entity';
 import { isPermission, Permission } from './permissions';
 import { PasswordLockoutService } from './password-lockout.service';
-import { Principal } from './principal';
+import { Principal, PrincipalUser } from './principal';
 import { CredentialRow, CredentialsRepository, sha256Hex } from './credentials.repository';
 import { Session } from './session.entity';
 import { VerifiedPasswordCache } from './verified-password-cache';
@@ -71,7 +71,7 @@ export class AuthService {
     });
   }
 
-  openSession(user: User, client: ClientInfo): Promise<{ token: string; session: Session }> {
+  openSession(user: Pick<User, 'id'>, client: ClientInfo): Promise<{ token: string; session: Session }> {
     return this.credentials.insertSession({ userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null }, (session) =>
       this.sign({ sub: String(user.id), typ: 'session', jti: session.id }),
     );
@@ -215,21 +215,9 @@ export class AuthService {
     return jwt.sign(claims, this.jwtSecret, options);
   }
 
-  private activeUser(row: CredentialRow): User {
-    const user = Object.assign(new User(), {
-      id: row.user_id,
-      login: row.u_login,
-      email: row.u_email,
-      firstName: row.u_first_name,
-      lastName: row.u_last_name,
-      isAdmin: row.u_is_admin,
-      permissions: row.u_permissions,
-      disabled: row.u_disabled,
-      createdAt: row.u_created_at,
-      updatedAt: row.u_updated_at,
-    });
-    if (user.disabled) throw new UnauthenticatedError('disabled', user.login);
-    return user;
+  private activeUser(row: CredentialRow): PrincipalUser {
+    if (row.u_disabled) throw new UnauthenticatedError('disabled', row.u_login);
+    return { id: row.user_id, login: row.u_login, isAdmin: row.u_is_admin, permissions: row.u_permissions };
   }
 
 }

@@ -13,7 +13,7 @@ export function sha256Hex(value: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A `sessions` or `api_tokens` row joined with its user (`u_` columns). */
+/** A `sessions` or `api_tokens` row joined with what a principal holds of its user (`u_` columns). */
 export interface CredentialRow {
   id: string;
   user_id: number;
@@ -26,14 +26,9 @@ export interface CredentialRow {
   permissions: string[];
   organization_id: number | null;
   u_login: string;
-  u_email: string | null;
-  u_first_name: string | null;
-  u_last_name: string | null;
   u_is_admin: boolean;
   u_permissions: string[];
   u_disabled: boolean;
-  u_created_at: Date;
-  u_updated_at: Date;
 }
 
 /** Every query on sessions and API tokens; methods acting for a user take that user's id. */
@@ -118,15 +113,14 @@ export class CredentialsRepository {
   @GenerateSql({ name: 'a session (every request)', params: (f) => ['sessions', f.sessionId] }, { name: 'an API token (every request)', params: () => ['api_tokens', '00000000-0000-4000-8000-000000000000'] })
   async withUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
     if (!UUID.test(id)) return null;
-    // Only the columns the checks read: this runs on every request, and every column parsed costs CPU.
+    // Only the columns the checks read and the principal's account fields: this runs on every request, and every
+    // column parsed costs CPU (timestamps most).
     const columns =
       table === 'sessions'
         ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at'
         : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id';
     const rows: CredentialRow[] = await this.dataSource.query(
-      `SELECT ${columns}, u.login AS u_login, u.email AS u_email, u.first_name AS u_first_name, u.last_name AS u_last_name,
-              u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled,
-              u.created_at AS u_created_at, u.updated_at AS u_updated_at
+      `SELECT ${columns}, u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
          FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
       [id],
     );

@@ -1,9 +1,15 @@
 import { User } from '../users/user.entity';
 import { Permission } from './permissions';
 
+/**
+ * What every request knows of its caller's account: read with the credential on each request, so it holds what
+ * access decisions need and nothing a route would present (a route showing the account reads it by id).
+ */
+export type PrincipalUser = Pick<User, 'id' | 'login' | 'isAdmin' | 'permissions'>;
+
 /** Who is calling, and with what. Built by the authentication guard, read by every domain service. */
 export interface Principal {
-  user: User;
+  user: PrincipalUser;
   via: 'session' | 'api_token' | 'password';
   sessionId?: string;
   /** Set when the caller authenticated with an API token. */

@@ -18,22 +18,20 @@ export interface UseTarget {
   tags: string[];
 }
 
+/** An identity row as read for showing (SHOWN_COLUMNS). */
 interface IdentityRow {
   id: number;
   slug: string;
   name: string;
   description: string | null;
-  username: string | null;
   type: IdentityType;
   owner_user_id: number | null;
   organization_id: number | null;
-  created_by: number | null;
   restrictions: IdentityRestrictions;
   created_at: Date;
   updated_at: Date;
-  version: number;
   total: string;
-  keys?: Array<Pick<PublicKeyRow, 'id' | 'key_text' | 'key_type' | 'fingerprint_sha256' | 'derived'>>;
+  keys: Array<Pick<PublicKeyRow, 'key_text' | 'key_type' | 'fingerprint_sha256'>>;
 }
 
 /**
@@ -44,7 +42,7 @@ interface IdentityRow {
 export class IdentitiesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One page of an owner's identities with their keys, and how many the owner has. */
+  /** One page of an owner's identities as shown (see SHOWN_COLUMNS), and how many the owner has. */
   @GenerateSql(
     { name: "a user's page", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, { limit: 20, offset: 0 }] },
     { name: "an organization's page past the end (counted on its own)", params: (f) => [{ ownerUserId: null, organizationId: f.organizationId }, { limit: 20, offset: 100 }] },
@@ -52,7 +50,7 @@ export class IdentitiesRepository {
   async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
     const condition = ownerCondition(owner);
     const counted = ownerCondition(owner, undefined, [], 'c').where;
-    const identities = await this.read(condition, { withKeys: true, total: `(SELECT count(*) FROM identities c WHERE ${counted})`, limit: page.limit, offset: page.offset });
+    const identities = await this.read(condition, { total: `(SELECT count(*) FROM identities c WHERE ${counted})`, limit: page.limit, offset: page.offset });
     // A page past the end has no row to carry the count.
     const total =
       identities.length > 0
@@ -63,7 +61,7 @@ export class IdentitiesRepository {
 
   @GenerateSql({ name: "a user's identity", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, f.identitySlug] })
   async findOwnedBySlug(owner: IdentityOwner, slug: string): Promise<Identity | null> {
-    const [identity] = await this.read(ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]), { withKeys: true });
+    const [identity] = await this.read(ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]));
     return identity ?? null;
   }
 
@@ -76,7 +74,7 @@ export class IdentitiesRepository {
   async listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
     const where = visibleIdentities('$1', boundOrganizationId !== null ? '$2' : null);
     // The columns an identity list shows (no secrets, restrictions or timestamps): this list is the client's home page.
-    const rows: Array<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'username' | 'type' | 'owner_user_id' | 'organization_id'>> = await this.dataSource.query(
+    const rows: Array<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'type' | 'owner_user_id' | 'organization_id'> & { username: string | null }> = await this.dataSource.query(
       `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
         WHERE ${where} ORDER BY i.organization_id IS NOT NULL, i.id`,
       boundOrganizationId !== null ? [userId, boundOrganizationId] : [userId],
@@ -156,7 +154,7 @@ export class IdentitiesRepository {
   /** With `total` (SQL of a scalar count over the same parameters), each row carries it as `total`. */
   private async read(
     condition: { where: string; params: unknown[] },
-    options: { withKeys: boolean; total?: string; order?: string; limit?: number; offset?: number },
+    options: { total?: string; limit?: number; offset?: number } = {},
   ): Promise<Array<Identity & { total: number }>> {
     const params = [...condition.params];
     let paging = '';
@@ -164,19 +162,12 @@ export class IdentitiesRepository {
       params.push(options.limit, options.offset ?? 0);
       paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
     }
-    // The keys carry what the identity presenters show (line, type, fingerprint): every byte of this JSON is parsed
-    // on every list, so names, MD5 fingerprints, comments, bits and timestamps stay out.
-    const keys = options.withKeys
-      ? `, COALESCE((SELECT json_agg(json_build_object('id', k.id, 'key_text', k.key_text, 'key_type', k.key_type,
-            'fingerprint_sha256', k.fingerprint_sha256, 'derived', k.derived) ORDER BY k.position, k.id)
-            FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys`
-      : '';
     // The total is a scalar subquery over the owner's index, not a window: the page alone is read.
-    const total = options.total ?? '0';
     const rows: IdentityRow[] = await this.dataSource.query(
-      `SELECT i.id, i.slug, i.name, i.description, i.username, i.type, i.owner_user_id, i.organization_id, i.created_by,
-              i.restrictions, i.created_at, i.updated_at, i.version, ${total} AS total${keys}
-         FROM identities i WHERE ${condition.where} ORDER BY ${options.order ?? 'i.id'}${paging}`,
+      `SELECT ${SHOWN_COLUMNS}, ${options.total ?? '0'} AS total,
+              COALESCE((SELECT json_agg(json_build_object(${SHOWN_KEY_FIELDS}) ORDER BY k.position, k.id)
+                FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
+         FROM identities i WHERE ${condition.where} ORDER BY i.id${paging}`,
       params,
     );
     return rows.map(identityFromRow);
@@ -199,6 +190,14 @@ export function restrictionsAllow(project: string, tags: string): string {
 }
 
 const RESTRICTIONS_ALLOW = restrictionsAllow(':project', ':tags');
+
+/**
+ * What reading an identity fetches: what an identity shows (names, restrictions, times) and its keys' lines, types
+ * and fingerprints. Every column and every byte of the keys' JSON is parsed on each read, timestamps dearest, so the
+ * creator, remote username, version and key ids stay out; writes read the whole row through the ORM.
+ */
+const SHOWN_COLUMNS = 'i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, i.created_at, i.updated_at';
+const SHOWN_KEY_FIELDS = `'key_text', k.key_text, 'key_type', k.key_type, 'fingerprint_sha256', k.fingerprint_sha256`;
 
 /**
  * The identities (alias `i`) a user may see, given the SQL of the user's id and of the organization their credentials
@@ -229,29 +228,22 @@ function identityFromRow(row: IdentityRow): Identity & { total: number } {
     slug: row.slug,
     name: row.name,
     description: row.description,
-    username: row.username,
     type: row.type,
     ownerUserId: row.owner_user_id,
     organizationId: row.organization_id,
-    createdBy: row.created_by,
     restrictions: row.restrictions,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    version: row.version,
   }) as Identity & { total: number };
   identity.total = Number(row.total);
-  if (row.keys) {
-    identity.keys = row.keys.map((key) =>
-      Object.assign(new PublicKey(), {
-        id: key.id,
-        identityId: row.id,
-        userId: row.owner_user_id,
-        keyText: key.key_text,
-        keyType: key.key_type,
-        fingerprintSha256: key.fingerprint_sha256,
-        derived: key.derived,
-      }),
-    );
-  }
+  identity.keys = row.keys.map((key) =>
+    Object.assign(new PublicKey(), {
+      identityId: row.id,
+      userId: row.owner_user_id,
+      keyText: key.key_text,
+      keyType: key.key_type,
+      fingerprintSha256: key.fingerprint_sha256,
+    }),
+  );
   return identity;
 }

@@ -116,8 +116,9 @@ export class NextermAccountsController {
   @Get(both('api/accounts', 'api/account', '/me'))
   @ApiOperation({ summary: 'The signed-in account' })
   @ApiOkResponse({ schema: accountSchema })
-  me(@CurrentPrincipal() principal: Principal) {
-    return presentAccount(principal.user);
+  async me(@CurrentPrincipal() principal: Principal) {
+    // The principal holds only what access checks need; the account's names are read here.
+    return presentAccount(await this.users.getVisible(principal, principal.user.id));
   }
 
   @Post('api/auth/login')
