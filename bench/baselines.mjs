@@ -77,21 +77,22 @@ export async function startMinimal(pool) {
 /** sshid's own statements for each route (auth: the credential-with-user query by row id, as sshid runs it). */
 export async function startSameSql(pool, { apiTokenId, sessionId, userId, writerId }) {
   const app = Fastify();
+  const ms = (column) => `floor(extract(epoch from ${column}) * 1000)::float8`;
   const credentialSql = (table) =>
-    `SELECT ${table === 'sessions' ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at' : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id'},
+    `SELECT ${table === 'sessions' ? `c.id, c.user_id, c.token_hash, c.ip, ${ms('c.last_activity_at')} AS last_activity_at, ${ms('c.created_at')} AS created_at` : `c.id, c.user_id, c.token_hash, ${ms('c.last_used_at')} AS last_used_at, ${ms('c.expires_at')} AS expires_at, c.permissions, c.organization_id`},
             u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
        FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
   const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
   // sshid's identity read (identities.repository.ts).
   const identitySql = (where, total = '0') =>
-    `SELECT i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, i.created_at, i.updated_at, ${total} AS total,
+    `SELECT i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, ${ms('i.created_at')} AS created_at, ${ms('i.updated_at')} AS updated_at, ${total} AS total,
             COALESCE((SELECT json_agg(json_build_object('key_text', k.key_text, 'key_type', k.key_type, 'fingerprint_sha256', k.fingerprint_sha256) ORDER BY k.position, k.id)
               FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
        FROM identities i WHERE ${where} ORDER BY i.id`;
   app.get('/foreman', async () => {
     await authByToken();
     const list = await pool.query(
-      `SELECT k.id, k.user_id, k.identity_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, k.expires_at, k.last_used_at, k.created_at, k.updated_at,
+      `SELECT k.id, k.user_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, ${ms('k.expires_at')} AS expires_at, ${ms('k.last_used_at')} AS last_used_at, ${ms('k.created_at')} AS created_at, ${ms('k.updated_at')} AS updated_at,
               (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
          FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY k.id LIMIT 20`,
       [userId],
@@ -122,8 +123,9 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId, writer
     await authByToken();
     await pool.query('SELECT 1 FROM public_keys WHERE user_id = $1 AND identity_id IS NULL AND fingerprint_sha256 = $2 LIMIT 1', [writerId, 'SHA256:x']);
     const { rows } = await pool.query(
-      `INSERT INTO public_keys (user_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
-       VALUES ($1, $2, $3, 'ssh-ed25519', 256, $4, 'MD5:x') RETURNING *`,
+      `INSERT INTO public_keys AS k (user_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
+       VALUES ($1, $2, $3, 'ssh-ed25519', 256, $4, 'MD5:x')
+       RETURNING k.id, k.user_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, ${ms('k.expires_at')} AS expires_at, ${ms('k.last_used_at')} AS last_used_at, ${ms('k.created_at')} AS created_at, ${ms('k.updated_at')} AS updated_at`,
       [writerId, request.body.ssh_key.name, request.body.ssh_key.key, `SHA256:${randomBytes(32).toString('base64').slice(0, 43).replace(/=/g, 'A')}`],
     );
     reply.code(201);

@@ -141,8 +141,20 @@ SELECT
   c.user_id,
   c.token_hash,
   c.ip,
-  c.last_activity_at,
-  c.created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        c.last_activity_at
+    ) * 1000
+  )::float8 AS last_activity_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        c.created_at
+    ) * 1000
+  )::float8 AS created_at,
   u.login AS u_login,
   u.is_admin AS u_is_admin,
   u.permissions AS u_permissions,
@@ -158,8 +170,20 @@ SELECT
   c.id,
   c.user_id,
   c.token_hash,
-  c.last_used_at,
-  c.expires_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        c.last_used_at
+    ) * 1000
+  )::float8 AS last_used_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        c.expires_at
+    ) * 1000
+  )::float8 AS expires_at,
   c.permissions,
   c.organization_id,
   u.login AS u_login,

@@ -10,8 +10,20 @@ SELECT
   i.owner_user_id,
   i.organization_id,
   i.restrictions,
-  i.created_at,
-  i.updated_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.updated_at
+    ) * 1000
+  )::float8 AS updated_at,
   (
     SELECT
       count(*)
@@ -64,8 +76,20 @@ SELECT
   i.owner_user_id,
   i.organization_id,
   i.restrictions,
-  i.created_at,
-  i.updated_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.updated_at
+    ) * 1000
+  )::float8 AS updated_at,
   (
     SELECT
       count(*)
@@ -125,8 +149,20 @@ SELECT
   i.owner_user_id,
   i.organization_id,
   i.restrictions,
-  i.created_at,
-  i.updated_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        i.updated_at
+    ) * 1000
+  )::float8 AS updated_at,
   0 AS total,
   COALESCE(
     (

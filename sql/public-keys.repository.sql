@@ -4,16 +4,39 @@
 SELECT
   k.id,
   k.user_id,
-  k.identity_id,
   k.name,
   k.key_text,
   k.key_type,
   k.bits,
   k.fingerprint_sha256,
-  k.expires_at,
-  k.last_used_at,
-  k.created_at,
-  k.updated_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.expires_at
+    ) * 1000
+  )::float8 AS expires_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.last_used_at
+    ) * 1000
+  )::float8 AS last_used_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.updated_at
+    ) * 1000
+  )::float8 AS updated_at,
   (
     SELECT
       count(*)
@@ -47,16 +70,39 @@ WHERE
 SELECT
   k.id,
   k.user_id,
-  k.identity_id,
   k.name,
   k.key_text,
   k.key_type,
   k.bits,
   k.fingerprint_sha256,
-  k.expires_at,
-  k.last_used_at,
-  k.created_at,
-  k.updated_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.expires_at
+    ) * 1000
+  )::float8 AS expires_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.last_used_at
+    ) * 1000
+  )::float8 AS last_used_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.updated_at
+    ) * 1000
+  )::float8 AS updated_at,
   (
     SELECT
       count(*)
@@ -84,7 +130,41 @@ WHERE
 
 -- PublicKeysRepository.listPersonal: a search (name ~ "lap%" or id in 1, 2) past the end
 SELECT
-  k.*,
+  "k"."id",
+  "k"."user_id",
+  "k"."name",
+  "k"."key_text",
+  "k"."key_type",
+  "k"."bits",
+  "k"."fingerprint_sha256",
+  floor(
+    extract(
+      epoch
+      FROM
+        "k"."expires_at"
+    ) * 1000
+  )::float8 AS expires_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        "k"."last_used_at"
+    ) * 1000
+  )::float8 AS last_used_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        "k"."created_at"
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        "k"."updated_at"
+    ) * 1000
+  )::float8 AS updated_at,
   count(*) OVER () AS "matching"
 FROM
   "public_keys" "k"
@@ -209,7 +289,7 @@ LIMIT
 
 -- PublicKeysRepository.insertPersonal: a key
 INSERT INTO
-  public_keys (
+  public_keys AS k (
     user_id,
     identity_id,
     name,
@@ -224,7 +304,41 @@ INSERT INTO
 VALUES
   ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING
-  *;
+  k.id,
+  k.user_id,
+  k.name,
+  k.key_text,
+  k.key_type,
+  k.bits,
+  k.fingerprint_sha256,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.expires_at
+    ) * 1000
+  )::float8 AS expires_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.last_used_at
+    ) * 1000
+  )::float8 AS last_used_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.created_at
+    ) * 1000
+  )::float8 AS created_at,
+  floor(
+    extract(
+      epoch
+      FROM
+        k.updated_at
+    ) * 1000
+  )::float8 AS updated_at;
 
 -- PublicKeysRepository.deletePersonal: one of the user's keys
 DELETE FROM "public_keys"

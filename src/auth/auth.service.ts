@@ -33,8 +33,9 @@ export interface ClientInfo {
 
 /** Activity timestamps are written at most once a minute per session or token, not on every request. */
 const ACTIVITY_RESOLUTION_MS = 60_000;
-function isStale(at: Date): boolean {
-  return Date.now() - at.getTime() > ACTIVITY_RESOLUTION_MS;
+/** `at` in epoch milliseconds. */
+function isStale(at: number): boolean {
+  return Date.now() - at > ACTIVITY_RESOLUTION_MS;
 }
 
 @Injectable()
@@ -148,9 +149,9 @@ export class AuthService {
     }
     const row = await this.credentials.withUser('api_tokens', claims.jti);
     if (!row || row.token_hash !== hash) throw new UnauthenticatedError('invalid');
-    if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new UnauthenticatedError('expired');
+    if (row.expires_at !== null && row.expires_at <= Date.now()) throw new UnauthenticatedError('expired');
     const user = this.activeUser(row);
-    if (!row.last_used_at || isStale(row.last_used_at)) {
+    if (row.last_used_at === null || isStale(row.last_used_at)) {
       void this.credentials.touchApiToken(row.id).catch(() => undefined);
     }
     return {
@@ -194,8 +195,8 @@ export class AuthService {
   private sessionIsOver(row: CredentialRow): boolean {
     const now = Date.now();
     return (
-      now - row.last_activity_at.getTime() > this.config.SSHID_SESSION_IDLE_MINUTES * 60_000 ||
-      now - row.created_at.getTime() > this.config.SSHID_SESSION_MAX_HOURS * 3_600_000
+      now - row.last_activity_at > this.config.SSHID_SESSION_IDLE_MINUTES * 60_000 ||
+      now - row.created_at > this.config.SSHID_SESSION_MAX_HOURS * 3_600_000
     );
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { epochMs } from '../database/sql-time';
 import { GenerateSql } from '../database/generate-sql';
 import { ApiToken } from './api-token.entity';
 import { Session } from './session.entity';
@@ -13,16 +14,19 @@ export function sha256Hex(value: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A `sessions` or `api_tokens` row joined with what a principal holds of its user (`u_` columns). */
+/**
+ * A `sessions` or `api_tokens` row joined with what a principal holds of its user (`u_` columns); times in epoch
+ * milliseconds.
+ */
 export interface CredentialRow {
   id: string;
   user_id: number;
   token_hash: string;
   ip?: string | null;
-  last_activity_at: Date;
-  created_at: Date;
-  last_used_at: Date | null;
-  expires_at: Date | null;
+  last_activity_at: number;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
   permissions: string[];
   organization_id: number | null;
   u_login: string;
@@ -114,11 +118,11 @@ export class CredentialsRepository {
   async withUser(table: 'sessions' | 'api_tokens', id: string): Promise<CredentialRow | null> {
     if (!UUID.test(id)) return null;
     // Only the columns the checks read and the principal's account fields: this runs on every request, and every
-    // column parsed costs CPU (timestamps most).
+    // column parsed costs CPU (timestamps most: they come as epoch milliseconds, database/sql-time.ts).
     const columns =
       table === 'sessions'
-        ? 'c.id, c.user_id, c.token_hash, c.ip, c.last_activity_at, c.created_at'
-        : 'c.id, c.user_id, c.token_hash, c.last_used_at, c.expires_at, c.permissions, c.organization_id';
+        ? `c.id, c.user_id, c.token_hash, c.ip, ${epochMs('c.last_activity_at')} AS last_activity_at, ${epochMs('c.created_at')} AS created_at`
+        : `c.id, c.user_id, c.token_hash, ${epochMs('c.last_used_at')} AS last_used_at, ${epochMs('c.expires_at')} AS expires_at, c.permissions, c.organization_id`;
     const rows: CredentialRow[] = await this.dataSource.query(
       `SELECT ${columns}, u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
          FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { GenerateSql } from '../database/generate-sql';
+import { epochMs, fromEpochMs } from '../database/sql-time';
 import { PublicKey } from '../keys/public-key.entity';
 import { PublicKeyRow } from '../keys/public-keys.repository';
 import { Identity, IdentityRestrictions, IdentityType } from './identity.entity';
@@ -28,8 +29,8 @@ interface IdentityRow {
   owner_user_id: number | null;
   organization_id: number | null;
   restrictions: IdentityRestrictions;
-  created_at: Date;
-  updated_at: Date;
+  created_at: number;
+  updated_at: number;
   total: string;
   keys: Array<Pick<PublicKeyRow, 'key_text' | 'key_type' | 'fingerprint_sha256'>>;
 }
@@ -193,10 +194,12 @@ const RESTRICTIONS_ALLOW = restrictionsAllow(':project', ':tags');
 
 /**
  * What reading an identity fetches: what an identity shows (names, restrictions, times) and its keys' lines, types
- * and fingerprints. Every column and every byte of the keys' JSON is parsed on each read, timestamps dearest, so the
- * creator, remote username, version and key ids stay out; writes read the whole row through the ORM.
+ * and fingerprints. Every column and every byte of the keys' JSON is parsed on each read, so the creator, remote
+ * username, version and key ids stay out (writes read the whole row through the ORM), and the timestamps come as
+ * epoch milliseconds (database/sql-time.ts).
  */
-const SHOWN_COLUMNS = 'i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, i.created_at, i.updated_at';
+const SHOWN_COLUMNS = `i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions,
+  ${epochMs('i.created_at')} AS created_at, ${epochMs('i.updated_at')} AS updated_at`;
 const SHOWN_KEY_FIELDS = `'key_text', k.key_text, 'key_type', k.key_type, 'fingerprint_sha256', k.fingerprint_sha256`;
 
 /**
@@ -232,8 +235,8 @@ function identityFromRow(row: IdentityRow): Identity & { total: number } {
     ownerUserId: row.owner_user_id,
     organizationId: row.organization_id,
     restrictions: row.restrictions,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    createdAt: fromEpochMs(row.created_at),
+    updatedAt: fromEpochMs(row.updated_at),
   }) as Identity & { total: number };
   identity.total = Number(row.total);
   identity.keys = row.keys.map((key) =>

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, NotBrackets, WhereExpressionBuilder } from 'typeorm';
 import { GenerateSql } from '../database/generate-sql';
+import { epochMs, fromEpochMs } from '../database/sql-time';
 import { User } from '../users/user.entity';
 import { PublicKey } from './public-key.entity';
 
@@ -36,9 +37,44 @@ export interface KeyPage {
 /** One way to name a personal key: by id or by exact name. */
 export type KeyLookup = { id: number } | { name: string };
 
-/** What a listed personal key is presented with (not its MD5 fingerprint, comment or identity fields). */
-const LISTED_COLUMNS =
-  'k.id, k.user_id, k.identity_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, k.expires_at, k.last_used_at, k.created_at, k.updated_at';
+/**
+ * What a personal key is read with: what it is presented with (not its MD5 fingerprint, comment or position), the
+ * timestamps as epoch milliseconds (database/sql-time.ts).
+ */
+const PERSONAL_KEY_COLUMNS = `k.id, k.user_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256,
+  ${epochMs('k.expires_at')} AS expires_at, ${epochMs('k.last_used_at')} AS last_used_at, ${epochMs('k.created_at')} AS created_at, ${epochMs('k.updated_at')} AS updated_at`;
+
+/** A personal key as PERSONAL_KEY_COLUMNS reads it. */
+interface PersonalKeyRow {
+  id: number;
+  user_id: number;
+  name: string | null;
+  key_text: string;
+  key_type: string;
+  bits: number;
+  fingerprint_sha256: string;
+  expires_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function personalKeyFromRow(row: PersonalKeyRow): PublicKey {
+  return Object.assign(new PublicKey(), {
+    id: row.id,
+    userId: row.user_id,
+    identityId: null,
+    name: row.name,
+    keyText: row.key_text,
+    keyType: row.key_type,
+    bits: row.bits,
+    fingerprintSha256: row.fingerprint_sha256,
+    expiresAt: fromEpochMs(row.expires_at),
+    lastUsedAt: fromEpochMs(row.last_used_at),
+    createdAt: fromEpochMs(row.created_at),
+    updatedAt: fromEpochMs(row.updated_at),
+  });
+}
 
 const COLUMN: Record<KeyField, string> = { id: 'k.id', name: 'k.name', user_id: 'k.user_id' };
 
@@ -60,27 +96,6 @@ export interface PublicKeyRow {
   last_used_at: Date | null;
   created_at: Date;
   updated_at: Date;
-}
-
-export function publicKeyFromRow(row: PublicKeyRow): Partial<PublicKey> {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    identityId: row.identity_id,
-    name: row.name,
-    keyText: row.key_text,
-    keyType: row.key_type,
-    bits: row.bits,
-    fingerprintSha256: row.fingerprint_sha256,
-    fingerprintMd5: row.fingerprint_md5,
-    comment: row.comment,
-    position: row.position,
-    derived: row.derived,
-    expiresAt: row.expires_at ?? null,
-    lastUsedAt: row.last_used_at ?? null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 /** Every query on public keys; personal-key methods take the owning user's id. */
@@ -113,9 +128,9 @@ export class PublicKeysRepository {
     }
     if (query.limit !== null) filtered.limit(query.limit).offset(query.offset);
     // One round trip: the window count is taken before LIMIT, so it is the number of matching keys.
-    filtered.select('k.*').addSelect('count(*) OVER ()', 'matching');
+    filtered.select(PERSONAL_KEY_COLUMNS).addSelect('count(*) OVER ()', 'matching');
     const [rows, unfilteredTotal] = await Promise.all([
-      filtered.getRawMany<PublicKeyRow & { matching: string }>(),
+      filtered.getRawMany<PersonalKeyRow & { matching: string }>(),
       query.filter ? base().getCount() : Promise.resolve(null),
     ]);
     // An empty page (past the end, or per_page=0) carries no window count, so it is counted on its own.
@@ -123,8 +138,7 @@ export class PublicKeysRepository {
       rows.length > 0
         ? Number(rows[0].matching)
         : Number((await filtered.clone().select('count(*)', 'n').orderBy().limit(undefined).offset(undefined).getRawOne())?.n ?? 0);
-    const keys = rows.map((row) => Object.assign(new PublicKey(), publicKeyFromRow(row)));
-    return { total: unfilteredTotal ?? matching, subtotal: matching, keys };
+    return { total: unfilteredTotal ?? matching, subtotal: matching, keys: rows.map(personalKeyFromRow) };
   }
 
   /**
@@ -139,8 +153,8 @@ export class PublicKeysRepository {
     const params = query.limit !== null ? [userId, query.limit, query.offset] : [userId];
     // The count is a scalar subquery (an index scan), not a window over the rows: a window would read every key
     // of the user, text included, to return one page.
-    const rows: Array<PublicKeyRow & { matching: string }> = await this.dataSource.query(
-      `SELECT ${LISTED_COLUMNS}, (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
+    const rows: Array<PersonalKeyRow & { matching: string }> = await this.dataSource.query(
+      `SELECT ${PERSONAL_KEY_COLUMNS}, (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
          FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
       params,
     );
@@ -148,7 +162,7 @@ export class PublicKeysRepository {
       rows.length > 0
         ? Number(rows[0].matching)
         : Number((await this.dataSource.query(`SELECT count(*) AS n FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL`, [userId]))[0].n);
-    return { total: matching, subtotal: matching, keys: rows.map((row) => Object.assign(new PublicKey(), publicKeyFromRow(row))) };
+    return { total: matching, subtotal: matching, keys: rows.map(personalKeyFromRow) };
   }
 
   /** The first of the lookups that names one of the user's personal keys (the lowest id among equal names). */
@@ -170,12 +184,12 @@ export class PublicKeysRepository {
   /** One INSERT … RETURNING (the ORM's save would read the row back in a second statement). */
   @GenerateSql({ name: 'a key', params: (f) => [{ userId: f.userId, name: 'sql', ...f.newKey }] })
   async insertPersonal(key: Partial<PublicKey>): Promise<PublicKey> {
-    const rows: PublicKeyRow[] = await this.dataSource.query(
-      `INSERT INTO public_keys (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, expires_at)
-       VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    const rows: PersonalKeyRow[] = await this.dataSource.query(
+      `INSERT INTO public_keys AS k (user_id, identity_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5, comment, expires_at)
+       VALUES ($1, NULL, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${PERSONAL_KEY_COLUMNS}`,
       [key.userId, key.name, key.keyText, key.keyType, key.bits, key.fingerprintSha256, key.fingerprintMd5, key.comment ?? null, key.expiresAt ?? null],
     );
-    return Object.assign(new PublicKey(), publicKeyFromRow(rows[0]));
+    return personalKeyFromRow(rows[0]);
   }
 
   @GenerateSql({ name: "one of the user's keys", params: (f) => [f.userId, 0] })
