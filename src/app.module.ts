@@ -2,8 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
-import pinoPretty from 'pino-pretty';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
@@ -29,38 +27,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Extra modules (the dialects), so tests can mount exactly what they exercise. */
   dialects?: DynamicModule['imports'];
-  /** Where log lines go (standard output when omitted); tests collect them to check no secret is ever logged. */
-  logStream?: { write(line: string): void };
   /** The embedded PostgreSQL's supervisor, for its restart count in the metrics. */
   embeddedPostgres?: EmbeddedPostgresStatus;
-}
-
-/** Headers and body fields that carry secrets; pino writes `[Redacted]` in their place. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers.authorization',
-  'res.headers["set-cookie"]',
-];
-
-/**
- * JSON lines for machines; for a person at a terminal, pino-pretty (maintained by the pino team) turns each request
- * into one line: time, level, method, path, status and duration.
- */
-function logDestination(config: AppConfig): NodeJS.WritableStream {
-  const pretty = config.LOG_FORMAT ? config.LOG_FORMAT === 'pretty' : process.stdout.isTTY === true;
-  if (!pretty) return process.stdout;
-  return pinoPretty({
-    colorize: process.stdout.isTTY === true,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,req,res,responseTime,context',
-    messageFormat: (log: Record<string, unknown>, messageKey: string) => {
-      const req = log.req as { method?: string; path?: string } | undefined;
-      const res = log.res as { statusCode?: number } | undefined;
-      if (req && res) return `${req.method} ${req.path} ${res.statusCode} ${log.responseTime} ms`;
-      return `${log.context ? `[${log.context}] ` : ''}${log[messageKey] as string}`;
-    },
-  });
 }
 
 @Module({})
@@ -71,16 +39,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         { module: ConfigHolder, global: true, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] },
-        LoggerModule.forRoot({
-          pinoHttp: [{
-            level: config.LOG_LEVEL,
-            redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-            // Only method and path: query strings can carry search text, bodies carry secrets.
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-            },
-          }, options.logStream ?? logDestination(config)],
-        }),
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: config.SSHID_RATE_LIMIT_PER_MINUTE }],
           storage: new FixedWindowThrottlerStorage(),

@@ -3,12 +3,12 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { OpenApiDocumentSpec, setupOpenApi } from './docs/openapi';
 import { AppConfig, trustProxySetting } from './config/app-config';
 import { FastifyInstance } from 'fastify';
 import { useSecurityHeaders } from './common/security-headers';
+import { createLogger, PinoNestLogger, useRequestLogging } from './observability/logging';
 import { EmbeddedPostgresStatus } from './observability/metrics.service';
 
 /** Builds the Nest application on Fastify, ready to `listen` (main) or to be driven by supertest (tests). */
@@ -46,12 +46,14 @@ export async function createApp(config: AppConfig, databaseUrl: string, options:
     reply.header('X-Request-Id', request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects, logStream, embeddedPostgres }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, dialects, embeddedPostgres }), adapter, {
     bufferLogs: true,
     // sshid registers its own JSON parser (below).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = createLogger(config, logStream);
+  app.useLogger(new PinoNestLogger(logger));
+  useRequestLogging(adapter.getInstance(), logger);
   // Nexterm's state stream (/api/ws/state) rides on the same HTTP server, through Nest's ws adapter.
   app.useWebSocketAdapter(new WsAdapter(app));
   useLenientJsonParser(adapter.getInstance());
