@@ -77,41 +77,44 @@ export async function startMinimal(pool) {
 /** sshid's own statements for each route (auth: the credential-with-user query by row id, as sshid runs it). */
 export async function startSameSql(pool, { apiTokenId, sessionId, userId, writerId }) {
   const app = Fastify();
+  // The per-request reads go as named prepared statements, as sshid sends them (database/prepared-queries.ts).
+  const prepared = (text, values) => pool.query({ name: `same_${sha256(text).slice(0, 24)}`, text, values });
   const ms = (column) => `floor(extract(epoch from ${column}) * 1000)::float8`;
   const credentialSql = (table) =>
     `SELECT ${table === 'sessions' ? `c.id, c.user_id, c.token_hash, c.ip, ${ms('c.last_activity_at')} AS last_activity_at, ${ms('c.created_at')} AS created_at` : `c.id, c.user_id, c.token_hash, ${ms('c.last_used_at')} AS last_used_at, ${ms('c.expires_at')} AS expires_at, c.permissions, c.organization_id`},
             u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
        FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`;
-  const authByToken = () => pool.query(credentialSql('api_tokens'), [apiTokenId]);
+  const authByToken = () => prepared(credentialSql('api_tokens'), [apiTokenId]);
   // sshid's identity read (identities.repository.ts).
-  const identitySql = (where, total = '0') =>
-    `SELECT i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, ${ms('i.created_at')} AS created_at, ${ms('i.updated_at')} AS updated_at, ${total} AS total,
+  const identitySql = (where) =>
+    `SELECT i.id, i.slug, i.name, i.description, i.type, i.owner_user_id, i.organization_id, i.restrictions, ${ms('i.created_at')} AS created_at, ${ms('i.updated_at')} AS updated_at,
             COALESCE((SELECT json_agg(json_build_object('key_text', k.key_text, 'key_type', k.key_type, 'fingerprint_sha256', k.fingerprint_sha256) ORDER BY k.position, k.id)
               FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
        FROM identities i WHERE ${where} ORDER BY i.id`;
   app.get('/foreman', async () => {
     await authByToken();
-    const list = await pool.query(
+    const list = await prepared(
       `SELECT k.id, k.user_id, k.name, k.key_text, k.key_type, k.bits, k.fingerprint_sha256, ${ms('k.expires_at')} AS expires_at, ${ms('k.last_used_at')} AS last_used_at, ${ms('k.created_at')} AS created_at, ${ms('k.updated_at')} AS updated_at,
               (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
-         FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY k.id LIMIT 20`,
-      [userId],
+         FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY k.id ASC LIMIT $2 OFFSET $3`,
+      [userId, 20, 0],
     );
     return { total: Number(list.rows[0].matching), results: list.rows };
   });
   app.get('/northflank', async () => {
     await authByToken();
-    const { rows } = await pool.query(`${identitySql('i.owner_user_id = $1', '(SELECT count(*) FROM identities c WHERE c.owner_user_id = $1)')} LIMIT $2 OFFSET $3`, [userId, 20, 0]);
-    return { data: { identities: rows } };
+    // One row past the page tells whether another page follows.
+    const { rows } = await prepared(`${identitySql('i.owner_user_id = $1')} LIMIT $2 OFFSET $3`, [userId, 21, 0]);
+    return { data: { identities: rows.slice(0, 20) }, pagination: { hasNextPage: rows.length > 20 } };
   });
   app.get('/northflank/:slug', async (request) => {
     await authByToken();
-    const { rows } = await pool.query(identitySql('i.owner_user_id = $1 AND i.slug = $2'), [userId, request.params.slug]);
+    const { rows } = await prepared(identitySql('i.owner_user_id = $1 AND i.slug = $2'), [userId, request.params.slug]);
     return { data: rows[0] };
   });
   app.get('/nexterm', async () => {
-    await pool.query(credentialSql('sessions'), [sessionId]);
-    const { rows } = await pool.query(
+    await prepared(credentialSql('sessions'), [sessionId]);
+    const { rows } = await prepared(
       `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
         WHERE i.owner_user_id = $1 OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = $1 AND m.status = 'active')
         ORDER BY i.organization_id IS NOT NULL, i.id`,

@@ -24,14 +24,6 @@ SELECT
         i.updated_at
     ) * 1000
   )::float8 AS updated_at,
-  (
-    SELECT
-      count(*)
-    FROM
-      identities c
-    WHERE
-      c.owner_user_id = $1
-  ) AS total,
   COALESCE(
     (
       SELECT
@@ -66,7 +58,7 @@ LIMIT
 OFFSET
   $3;
 
--- IdentitiesRepository.listOwned: an organization's page past the end (counted on its own)
+-- IdentitiesRepository.listOwned: an organization's page
 SELECT
   i.id,
   i.slug,
@@ -90,14 +82,6 @@ SELECT
         i.updated_at
     ) * 1000
   )::float8 AS updated_at,
-  (
-    SELECT
-      count(*)
-    FROM
-      identities c
-    WHERE
-      c.organization_id = $1
-  ) AS total,
   COALESCE(
     (
       SELECT
@@ -131,69 +115,6 @@ LIMIT
   $2
 OFFSET
   $3;
-
-SELECT
-  count(*) AS n
-FROM
-  identities i
-WHERE
-  i.organization_id = $1;
-
--- IdentitiesRepository.findOwnedBySlug: a user's identity
-SELECT
-  i.id,
-  i.slug,
-  i.name,
-  i.description,
-  i.type,
-  i.owner_user_id,
-  i.organization_id,
-  i.restrictions,
-  floor(
-    extract(
-      epoch
-      FROM
-        i.created_at
-    ) * 1000
-  )::float8 AS created_at,
-  floor(
-    extract(
-      epoch
-      FROM
-        i.updated_at
-    ) * 1000
-  )::float8 AS updated_at,
-  0 AS total,
-  COALESCE(
-    (
-      SELECT
-        json_agg(
-          json_build_object(
-            'key_text',
-            k.key_text,
-            'key_type',
-            k.key_type,
-            'fingerprint_sha256',
-            k.fingerprint_sha256
-          )
-          ORDER BY
-            k.position,
-            k.id
-        )
-      FROM
-        public_keys k
-      WHERE
-        k.identity_id = i.id
-    ),
-    '[]'
-  ) AS keys
-FROM
-  identities i
-WHERE
-  i.owner_user_id = $1
-  AND i.slug = $2
-ORDER BY
-  i.id;
 
 -- IdentitiesRepository.listVisibleTo: any credentials
 SELECT

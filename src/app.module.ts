@@ -9,6 +9,7 @@ import { GlobalExceptionFilter } from './common/dialect-exception.filter';
 import { InputSanityGuard } from './common/input-sanity.guard';
 import { FixedWindowThrottlerStorage } from './common/fixed-window-throttler.storage';
 import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { initializeWithMigrations } from './database/migrate';
 import { EventsModule } from './events/events.module';
@@ -47,6 +48,7 @@ export class AppModule {
           useFactory: () => dataSourceOptions(options.databaseUrl),
           dataSourceFactory: (dataSourceOptions) => initializeWithMigrations(dataSourceOptions!),
         }),
+        DatabaseModule,
         SecretsModule,
         EventsModule,
         UsersModule,

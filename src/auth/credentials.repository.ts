@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PreparedQueries } from '../database/prepared-queries';
 import { epochMs } from '../database/sql-time';
 import { GenerateSql } from '../database/generate-sql';
 import { ApiToken } from './api-token.entity';
@@ -38,7 +39,10 @@ export interface CredentialRow {
 /** Every query on sessions and API tokens; methods acting for a user take that user's id. */
 @Injectable()
 export class CredentialsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   private get sessions() {
     return this.dataSource.getRepository(Session);
@@ -123,7 +127,7 @@ export class CredentialsRepository {
       table === 'sessions'
         ? `c.id, c.user_id, c.token_hash, c.ip, ${epochMs('c.last_activity_at')} AS last_activity_at, ${epochMs('c.created_at')} AS created_at`
         : `c.id, c.user_id, c.token_hash, ${epochMs('c.last_used_at')} AS last_used_at, ${epochMs('c.expires_at')} AS expires_at, c.permissions, c.organization_id`;
-    const rows: CredentialRow[] = await this.dataSource.query(
+    const rows = await this.prepared.rows<CredentialRow>(
       `SELECT ${columns}, u.login AS u_login, u.is_admin AS u_is_admin, u.permissions AS u_permissions, u.disabled AS u_disabled
          FROM ${table} c JOIN users u ON u.id = c.user_id WHERE c.id = $1`,
       [id],

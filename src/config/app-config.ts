@@ -138,6 +138,15 @@ export class AppConfig {
   @Max(3600)
   SSHID_BASIC_CACHE_SECONDS = 60;
 
+  /**
+   * Whether the per-request reads run as named prepared statements (database/prepared-queries.ts). Turn off behind a
+   * connection pooler that cannot carry them (PgBouncer in transaction mode before 1.21, or without
+   * max_prepared_statements).
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SSHID_PREPARED_STATEMENTS = true;
+
   /** Key policy, for every dialect: the fewest bits an RSA key may have. */
   @Transform(toNumber)
   @IsInt()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { GenerateSql } from '../database/generate-sql';
+import { PreparedQueries } from '../database/prepared-queries';
 import { epochMs, fromEpochMs } from '../database/sql-time';
 import { PublicKey } from '../keys/public-key.entity';
 import { PublicKeyRow } from '../keys/public-keys.repository';
@@ -31,7 +32,6 @@ interface IdentityRow {
   restrictions: IdentityRestrictions;
   created_at: number;
   updated_at: number;
-  total: string;
   keys: Array<Pick<PublicKeyRow, 'key_text' | 'key_type' | 'fingerprint_sha256'>>;
 }
 
@@ -41,26 +41,24 @@ interface IdentityRow {
  */
 @Injectable()
 export class IdentitiesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
-  /** One page of an owner's identities as shown (see SHOWN_COLUMNS), and how many the owner has. */
+  /**
+   * One page of an owner's identities as shown (see SHOWN_COLUMNS), and whether more follow: one row past the page
+   * is read to know, so nothing counts the owner's identities.
+   */
   @GenerateSql(
     { name: "a user's page", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, { limit: 20, offset: 0 }] },
-    { name: "an organization's page past the end (counted on its own)", params: (f) => [{ ownerUserId: null, organizationId: f.organizationId }, { limit: 20, offset: 100 }] },
+    { name: "an organization's page", params: (f) => [{ ownerUserId: null, organizationId: f.organizationId }, { limit: 20, offset: 100 }] },
   )
-  async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; total: number }> {
-    const condition = ownerCondition(owner);
-    const counted = ownerCondition(owner, undefined, [], 'c').where;
-    const identities = await this.read(condition, { total: `(SELECT count(*) FROM identities c WHERE ${counted})`, limit: page.limit, offset: page.offset });
-    // A page past the end has no row to carry the count.
-    const total =
-      identities.length > 0
-        ? identities[0].total
-        : Number((await this.dataSource.query(`SELECT count(*) AS n FROM identities i WHERE ${condition.where}`, condition.params))[0].n);
-    return { identities, total };
+  async listOwned(owner: IdentityOwner, page: { limit: number; offset: number }): Promise<{ identities: Identity[]; hasMore: boolean }> {
+    const rows = await this.read(ownerCondition(owner), { limit: page.limit + 1, offset: page.offset });
+    return { identities: rows.slice(0, page.limit), hasMore: rows.length > page.limit };
   }
 
-  @GenerateSql({ name: "a user's identity", params: (f) => [{ ownerUserId: f.userId, organizationId: null }, f.identitySlug] })
   async findOwnedBySlug(owner: IdentityOwner, slug: string): Promise<Identity | null> {
     const [identity] = await this.read(ownerCondition(owner, 'i.slug = $2', [slug.toLowerCase()]));
     return identity ?? null;
@@ -75,7 +73,7 @@ export class IdentitiesRepository {
   async listVisibleTo(userId: number, boundOrganizationId: number | null): Promise<Identity[]> {
     const where = visibleIdentities('$1', boundOrganizationId !== null ? '$2' : null);
     // The columns an identity list shows (no secrets, restrictions or timestamps): this list is the client's home page.
-    const rows: Array<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'type' | 'owner_user_id' | 'organization_id'> & { username: string | null }> = await this.dataSource.query(
+    const rows = await this.prepared.rows<Pick<IdentityRow, 'id' | 'slug' | 'name' | 'type' | 'owner_user_id' | 'organization_id'> & { username: string | null }>(
       `SELECT i.id, i.slug, i.name, i.username, i.type, i.owner_user_id, i.organization_id FROM identities i
         WHERE ${where} ORDER BY i.organization_id IS NOT NULL, i.id`,
       boundOrganizationId !== null ? [userId, boundOrganizationId] : [userId],
@@ -152,20 +150,15 @@ export class IdentitiesRepository {
     for (const identity of identities) identity.keys = keys.filter((k) => k.identityId === identity.id);
   }
 
-  /** With `total` (SQL of a scalar count over the same parameters), each row carries it as `total`. */
-  private async read(
-    condition: { where: string; params: unknown[] },
-    options: { total?: string; limit?: number; offset?: number } = {},
-  ): Promise<Array<Identity & { total: number }>> {
+  private async read(condition: { where: string; params: unknown[] }, options: { limit?: number; offset?: number } = {}): Promise<Identity[]> {
     const params = [...condition.params];
     let paging = '';
     if (options.limit !== undefined) {
       params.push(options.limit, options.offset ?? 0);
       paging = ` LIMIT $${params.length - 1} OFFSET $${params.length}`;
     }
-    // The total is a scalar subquery over the owner's index, not a window: the page alone is read.
-    const rows: IdentityRow[] = await this.dataSource.query(
-      `SELECT ${SHOWN_COLUMNS}, ${options.total ?? '0'} AS total,
+    const rows = await this.prepared.rows<IdentityRow>(
+      `SELECT ${SHOWN_COLUMNS},
               COALESCE((SELECT json_agg(json_build_object(${SHOWN_KEY_FIELDS}) ORDER BY k.position, k.id)
                 FROM public_keys k WHERE k.identity_id = i.id), '[]') AS keys
          FROM identities i WHERE ${condition.where} ORDER BY i.id${paging}`,
@@ -213,8 +206,8 @@ export function visibleIdentities(user: string, boundOrganization: string | null
     : `(i.owner_user_id = ${user} OR i.organization_id IN (SELECT m.organization_id FROM organization_members m WHERE m.user_id = ${user} AND m.status = 'active'))`;
 }
 
-function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = [], alias = 'i'): { where: string; params: unknown[] } {
-  const base = owner.ownerUserId !== null ? `${alias}.owner_user_id = $1` : `${alias}.organization_id = $1`;
+function ownerCondition(owner: IdentityOwner, extra?: string, extraParams: unknown[] = []): { where: string; params: unknown[] } {
+  const base = owner.ownerUserId !== null ? 'i.owner_user_id = $1' : 'i.organization_id = $1';
   return { where: extra ? `${base} AND ${extra}` : base, params: [owner.ownerUserId ?? owner.organizationId, ...extraParams] };
 }
 
@@ -225,7 +218,7 @@ function ownedQuery(manager: EntityManager, owner: IdentityOwner) {
     : qb.where('i.organization_id = :org', { org: owner.organizationId });
 }
 
-function identityFromRow(row: IdentityRow): Identity & { total: number } {
+function identityFromRow(row: IdentityRow): Identity {
   const identity = Object.assign(new Identity(), {
     id: row.id,
     slug: row.slug,
@@ -237,8 +230,7 @@ function identityFromRow(row: IdentityRow): Identity & { total: number } {
     restrictions: row.restrictions,
     createdAt: fromEpochMs(row.created_at),
     updatedAt: fromEpochMs(row.updated_at),
-  }) as Identity & { total: number };
-  identity.total = Number(row.total);
+  }) as Identity;
   identity.keys = row.keys.map((key) =>
     Object.assign(new PublicKey(), {
       identityId: row.id,

@@ -27,7 +27,8 @@ export function defaultIdentityScope(principal: Principal): IdentityScope {
 
 export interface IdentityPage {
   identities: Identity[];
-  total: number;
+  /** Whether identities follow this page. */
+  hasMore: boolean;
 }
 
 @Injectable()

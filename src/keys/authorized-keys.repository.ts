@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GenerateSql } from '../database/generate-sql';
+import { PreparedQueries } from '../database/prepared-queries';
 import { restrictionsAllow, visibleIdentities } from '../identities/identities.repository';
 
 /** A key an SSH server may be told about, with where it came from. */
@@ -34,12 +35,15 @@ const personalKeys = (extra = 'true') =>
 /** The queries behind what SSH servers are answered. */
 @Injectable()
 export class AuthorizedKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   /** An enabled user's unexpired personal keys, by login. */
   @GenerateSql({ name: 'by login', params: (f) => [f.login] })
   personalKeys(login: string): Promise<AuthorizedKeyRow[]> {
-    return this.dataSource.query(`${personalKeys()} ORDER BY k.id`, [login]);
+    return this.prepared.rows<AuthorizedKeyRow>(`${personalKeys()} ORDER BY k.id`, [login]);
   }
 
   /**
@@ -56,7 +60,7 @@ export class AuthorizedKeysRepository {
     const bound = reader.boundOrganizationId !== null;
     // Parameters: $1 login, $2 reader, $3 project, $4 tags, then $5 the bound organization.
     const boundMembership = `EXISTS (SELECT 1 FROM organization_members m WHERE m.organization_id = $5 AND m.user_id = u.id AND m.status = 'active')`;
-    return this.dataSource.query(
+    return this.prepared.rows<AuthorizedKeyRow>(
       `${personalKeys(bound ? boundMembership : 'true')}
        UNION ALL
        SELECT k.id, k.key_type, k.key_text, k.bits, k.fingerprint_sha256, 'identity' AS source

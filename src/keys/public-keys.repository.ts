@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, NotBrackets, WhereExpressionBuilder } from 'typeorm';
 import { GenerateSql } from '../database/generate-sql';
+import { PreparedQueries } from '../database/prepared-queries';
 import { epochMs, fromEpochMs } from '../database/sql-time';
 import { User } from '../users/user.entity';
 import { PublicKey } from './public-key.entity';
@@ -101,7 +102,10 @@ export interface PublicKeyRow {
 /** Every query on public keys; personal-key methods take the owning user's id. */
 @Injectable()
 export class PublicKeysRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prepared: PreparedQueries,
+  ) {}
 
   /** A page of a user's personal keys: filtered, ordered, with the matching count from the same statement. */
   @GenerateSql(
@@ -153,7 +157,7 @@ export class PublicKeysRepository {
     const params = query.limit !== null ? [userId, query.limit, query.offset] : [userId];
     // The count is a scalar subquery (an index scan), not a window over the rows: a window would read every key
     // of the user, text included, to return one page.
-    const rows: Array<PersonalKeyRow & { matching: string }> = await this.dataSource.query(
+    const rows = await this.prepared.rows<PersonalKeyRow & { matching: string }>(
       `SELECT ${PERSONAL_KEY_COLUMNS}, (SELECT count(*) FROM public_keys c WHERE c.user_id = $1 AND c.identity_id IS NULL) AS matching
          FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL ORDER BY ${order}${paging}`,
       params,
@@ -161,7 +165,7 @@ export class PublicKeysRepository {
     const matching =
       rows.length > 0
         ? Number(rows[0].matching)
-        : Number((await this.dataSource.query(`SELECT count(*) AS n FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL`, [userId]))[0].n);
+        : Number((await this.prepared.rows<{ n: string }>(`SELECT count(*) AS n FROM public_keys k WHERE k.user_id = $1 AND k.identity_id IS NULL`, [userId]))[0].n);
     return { total: matching, subtotal: matching, keys: rows.map(personalKeyFromRow) };
   }
 

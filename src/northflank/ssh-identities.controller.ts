@@ -49,7 +49,7 @@ export class NorthflankSshIdentitiesController {
     const page = parseListQuery(query);
     const result = await this.identities.list(principal, scopeFor(principal, teamId), page);
     const next = page.offset + result.identities.length;
-    const hasNextPage = next < result.total;
+    const hasNextPage = result.hasMore;
     return {
       data: { identities: result.identities.map(presentSshIdentity) },
       // On the last page `cursor` is absent, not null: the js-client's `.all()` loops on anything else.

@@ -34,22 +34,21 @@ export function createLogger(config: AppConfig, stream?: { write(line: string): 
 
 /**
  * One line per answered request: id, method and path (no query string: it can carry search text; no headers or
- * bodies: they carry secrets), status and milliseconds; 5xx answers at error level. A Fastify hook rather than an
+ * bodies: they carry secrets), status and milliseconds, at info level (an unexpected error's stack is logged at error
+ * level where it is caught; a 503 while the database is away is expected). A Fastify hook rather than an
  * HTTP-logging middleware: that one ran every request in an AsyncLocalStorage context, whose promise hooks then
  * cost every promise of the request (≈ 5 % of a list request's CPU, measured), for a request-bound logger nothing
  * used.
  */
 export function useRequestLogging(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const failed = reply.statusCode >= 500;
-    if (logger.isLevelEnabled(failed ? 'error' : 'info')) {
+    if (logger.isLevelEnabled('info')) {
       const line = {
         req: { id: request.id, method: request.method, path: request.url.split('?')[0] },
         res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime),
       };
-      if (failed) logger.error(line, 'request errored');
-      else logger.info(line, 'request completed');
+      logger.info(line, reply.statusCode >= 500 ? 'request errored' : 'request completed');
     }
     done();
   });

@@ -228,6 +228,9 @@ describe('Northflank dialect: ssh-identities', () => {
       expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `key-set-${i}`));
       const page2 = await as(token).get(`${ACCOUNT}?per_page=3&page=2`).expect(200);
       expect(page2.body.data.identities.map((i: { id: string }) => i.id)).toEqual(['key-set-4', 'key-set-5', 'key-set-6']);
+      // A last page that is exactly full says there is no next page (one row past the page is read to know).
+      expect((await as(token).get(`${ACCOUNT}?per_page=7`).expect(200)).body.pagination).toEqual({ hasNextPage: false, count: 7 });
+      expect((await as(token).get(`${ACCOUNT}?per_page=6`).expect(200)).body.pagination).toMatchObject({ hasNextPage: true, count: 6 });
     });
 
     it('refuses per_page over 100 and a forged cursor', async () => {
