@@ -124,7 +124,6 @@ export async function startSameSql(pool, { apiTokenId, sessionId, userId, writer
   });
   app.post('/create', async (request, reply) => {
     await authByToken();
-    await pool.query('SELECT 1 FROM public_keys WHERE user_id = $1 AND identity_id IS NULL AND fingerprint_sha256 = $2 LIMIT 1', [writerId, 'SHA256:x']);
     const { rows } = await pool.query(
       `INSERT INTO public_keys AS k (user_id, name, key_text, key_type, bits, fingerprint_sha256, fingerprint_md5)
        VALUES ($1, $2, $3, 'ssh-ed25519', 256, $4, 'MD5:x')

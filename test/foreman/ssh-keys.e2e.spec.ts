@@ -119,6 +119,9 @@ describe('Foreman dialect: /api/users/:user_id/ssh_keys', () => {
       const again = await create(alice.id, { name: 'twice again', key: `${type} ${data} second` }).expect(422);
       expect(again.body.error.errors).toEqual({ fingerprint: ['has already been taken'] });
       expect(again.body.error.full_messages).toEqual(['Fingerprint has already been taken']);
+      // With another problem, the repeat is reported beside it, in Foreman's order.
+      const blank = await create(alice.id, { name: '', key: `${type} ${data}` }).expect(422);
+      expect(blank.body.error.full_messages).toEqual(["Name can't be blank", 'Fingerprint has already been taken']);
       await create(bob.id, { name: 'twice', key: `${type} ${data}` }, bobAuth).expect(201);
     });
 
