@@ -1,5 +1,6 @@
-// sshid benchmark: each route under load beside two baselines on the same PostgreSQL, in the same run (see
-// baselines.mjs): a minimal server doing the least the route needs, and one running sshid's own SQL. Then HTTP Basic
+// sshid benchmark: each route under load beside baselines on the same PostgreSQL, in the same run (see
+// baselines.mjs): a minimal server doing the least the route needs (sending plain statements, and again sending
+// them as named prepared statements, as sshid does), and one running sshid's own SQL. Then HTTP Basic
 // with a password against a bearer token, and the list routes with 1k and with 100k other users' keys stored.
 // Run with `npm run bench` (builds first); the load comes from a separate process (load.mjs).
 //
@@ -55,8 +56,9 @@ async function main() {
 
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   const minimal = await startMinimal(pool);
+  const minimalPrepared = await startMinimal(pool, { prepared: true });
   const sameSql = await startSameSql(pool, { apiTokenId: bench.apiTokenRecord.id, sessionId: session.id, userId: user.id, writerId: writer.id });
-  const ports = { sshid: sshidPort, minimal: minimal.server.address().port, same: sameSql.server.address().port };
+  const ports = { sshid: sshidPort, minimal: minimal.server.address().port, minimalPrepared: minimalPrepared.server.address().port, same: sameSql.server.address().port };
 
   process.stderr.write('generating keys for the create runs…\n');
   const bodiesFile = (set) => {
@@ -65,7 +67,7 @@ async function main() {
     return file;
   };
   const wantsCreate = !ONLY || 'Key create'.startsWith(ONLY);
-  const bodies = wantsCreate ? { sshid: bodiesFile('sshid'), minimal: bodiesFile('minimal'), same: bodiesFile('same') } : {};
+  const bodies = wantsCreate ? { sshid: bodiesFile('sshid'), minimal: bodiesFile('minimal'), minimalPrepared: bodiesFile('minimal-prepared'), same: bodiesFile('same') } : {};
 
   const token = `Bearer ${apiToken}`;
   const cases = [
@@ -86,6 +88,7 @@ async function main() {
     process.stderr.write(`measuring ${benchCase.name}…\n`);
     const sshid = await warmMeasure(ports.sshid, benchCase.sshid);
     const least = await warmMeasure(ports.minimal, benchCase.minimal);
+    const leastPrepared = await warmMeasure(ports.minimalPrepared, { ...benchCase.minimal, ...(benchCase.minimal.bodiesFile ? { bodiesFile: bodies.minimalPrepared } : {}) });
     const same = await warmMeasure(ports.same, benchCase.same);
     routeRows.push({
       route: benchCase.name,
@@ -95,10 +98,13 @@ async function main() {
       'minimal p99': least.p99,
       'vs minimal': +(sshid.rps / least.rps).toFixed(2),
       'p99 vs minimal': +(sshid.p99 / least.p99).toFixed(2),
+      'minimal prepared req/s': leastPrepared.rps,
+      'prepared p99': leastPrepared.p99,
+      'vs prepared': +(sshid.rps / leastPrepared.rps).toFixed(2),
       'same-SQL req/s': same.rps,
       'same-SQL p99': same.p99,
       'vs same-SQL': +(sshid.rps / same.rps).toFixed(2),
-      failures: sshid.failures + least.failures + same.failures,
+      failures: sshid.failures + least.failures + leastPrepared.failures + same.failures,
     });
   }
 
@@ -148,6 +154,7 @@ async function main() {
   if (scalingRows.length) console.table(scalingRows);
 
   await minimal.close();
+  await minimalPrepared.close();
   await sameSql.close();
   await pool.end();
   await bench.close();

@@ -181,14 +181,18 @@ export class AuthService {
       if (known.user.disabled) throw new UnauthenticatedError('disabled', login);
       return { user: known.user, via: 'password', ...client };
     }
-    try {
-      const user = await this.checkPassword(login, secret, client, known);
-      if (known?.passwordHash) this.verifiedPasswords.remember(login, secret, known.passwordHash);
-      return { user, via: 'password', ...client };
-    } catch (error) {
-      this.verifiedPasswords.forget(login);
-      throw error;
-    }
+    const check = async () => {
+      try {
+        const user = await this.checkPassword(login, secret, client, known);
+        if (known?.passwordHash) this.verifiedPasswords.remember(login, secret, known.passwordHash);
+        return user;
+      } catch (error) {
+        this.verifiedPasswords.forget(login);
+        throw error;
+      }
+    };
+    const user = known?.passwordHash ? await this.verifiedPasswords.once(login, secret, known.passwordHash, check) : await check();
+    return { user, via: 'password', ...client };
   }
 
   /** Idle for longer than SSHID_SESSION_IDLE_MINUTES, or opened more than SSHID_SESSION_MAX_HOURS ago. */

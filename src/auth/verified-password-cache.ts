@@ -12,6 +12,8 @@ import { ExpiringMap } from '../common/expiring-map';
 export class VerifiedPasswordCache {
   private readonly key = randomBytes(32);
   private readonly digests: ExpiringMap<Buffer>;
+  /** Checks under way, by digest: the same login and password arriving again meanwhile waits for that check. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -34,6 +36,21 @@ export class VerifiedPasswordCache {
   remember(login: string, password: string, passwordHash: string): void {
     if (this.ttlMs <= 0) return;
     this.digests.set(login.toLowerCase(), this.digest(login, password, passwordHash), Date.now() + this.ttlMs);
+  }
+
+  /**
+   * Runs `check` once for concurrent requests carrying the same login and password (and password hash): a client
+   * opening many connections at once with a password it has not used yet (a CI job's parallel calls) costs one
+   * argon2id and one lockout count, instead of as many as there are connections — which would also run past the
+   * lockout's allowance and refuse a correct password with 429.
+   */
+  once<T>(login: string, password: string, passwordHash: string, check: () => Promise<T>): Promise<T> {
+    const id = this.digest(login, password, passwordHash).toString('base64');
+    const running = this.inFlight.get(id) as Promise<T> | undefined;
+    if (running) return running;
+    const started = check().finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, started);
+    return started;
   }
 
   forget(login: string): void {

@@ -30,6 +30,15 @@ describe('verified-password cache for HTTP Basic', () => {
     expect(verifications).toHaveBeenCalledTimes(1);
   });
 
+  it('checks a password arriving on many connections at once only once, and lets every one of them in', async () => {
+    await t.createUser('hugo');
+    verifications.mockClear();
+    const answers = await Promise.all(Array.from({ length: 30 }, () => foreman('hugo', TEST_PASSWORD)));
+    // Without the shared check, 30 concurrent first uses would each count against the lockout and most get 429.
+    expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+    expect(verifications).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses the old password at once after a password change, and a disabled user at once', async () => {
     const ivy = await t.createUser('ivy');
     await foreman('ivy', TEST_PASSWORD).expect(200);
