@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -28,6 +29,18 @@ const emptyIsAbsent = ({ value }: { value: unknown }) => (value === '' || value 
 
 /** How many entries one list of a seed file may hold: large seeds go through several files. */
 const MAX_ENTRIES = 100_000;
+
+/** An optional list of mappings, each checked as `entry` (the type check first: see above). */
+function OptionalListOf(entry: () => Function): PropertyDecorator {
+  return applyDecorators(
+    IsArray({ message: ({ property }) => `${property} must be a list` }),
+    Type(entry),
+    ValidateNested({ each: true, message: 'each entry must be a mapping' }),
+    ArrayMaxSize(MAX_ENTRIES),
+    IsOptional(),
+    Transform(emptyIsAbsent),
+  );
+}
 
 export class SeedUserKeyEntry {
   @Transform(emptyIsAbsent)
@@ -80,12 +93,7 @@ export class SeedUserEntry {
   @IsBoolean({ message: 'admin must be true or false' })
   admin?: boolean;
 
-  @Transform(emptyIsAbsent)
-  @IsOptional()
-  @ArrayMaxSize(MAX_ENTRIES)
-  @ValidateNested({ each: true, message: 'each entry must be a mapping' })
-  @Type(() => SeedUserKeyEntry)
-  @IsArray({ message: 'keys must be a list' })
+  @OptionalListOf(() => SeedUserKeyEntry)
   keys?: SeedUserKeyEntry[];
 }
 
@@ -125,12 +133,7 @@ export class SeedOrganizationEntry {
   @IsString({ message: 'owner is required' })
   owner!: string;
 
-  @Transform(emptyIsAbsent)
-  @IsOptional()
-  @ArrayMaxSize(MAX_ENTRIES)
-  @ValidateNested({ each: true, message: 'each entry must be a mapping' })
-  @Type(() => SeedMemberEntry)
-  @IsArray({ message: 'members must be a list' })
+  @OptionalListOf(() => SeedMemberEntry)
   members?: SeedMemberEntry[];
 }
 
@@ -178,27 +181,12 @@ export class SeedIdentityEntry {
 }
 
 export class SeedDocumentBody {
-  @Transform(emptyIsAbsent)
-  @IsOptional()
-  @ArrayMaxSize(MAX_ENTRIES)
-  @ValidateNested({ each: true, message: 'each entry must be a mapping' })
-  @Type(() => SeedUserEntry)
-  @IsArray({ message: 'users must be a list' })
+  @OptionalListOf(() => SeedUserEntry)
   users?: SeedUserEntry[];
 
-  @Transform(emptyIsAbsent)
-  @IsOptional()
-  @ArrayMaxSize(MAX_ENTRIES)
-  @ValidateNested({ each: true, message: 'each entry must be a mapping' })
-  @Type(() => SeedOrganizationEntry)
-  @IsArray({ message: 'organizations must be a list' })
+  @OptionalListOf(() => SeedOrganizationEntry)
   organizations?: SeedOrganizationEntry[];
 
-  @Transform(emptyIsAbsent)
-  @IsOptional()
-  @ArrayMaxSize(MAX_ENTRIES)
-  @ValidateNested({ each: true, message: 'each entry must be a mapping' })
-  @Type(() => SeedIdentityEntry)
-  @IsArray({ message: 'identities must be a list' })
+  @OptionalListOf(() => SeedIdentityEntry)
   identities?: SeedIdentityEntry[];
 }
