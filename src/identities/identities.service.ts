@@ -93,10 +93,12 @@ export class IdentitiesService {
             this.access.requireCredentials(principal, 'identities.create');
             return { identity: await this.insert(tx, principal, owner, slug, input, prepared), created: true };
           }
-          // Replace semantics: every field the body omits is reset, listed keys included.
+          // Replace semantics over the identity document (name, description, listed keys, restrictions): what the
+          // body omits of it is reset. The remote username and the secrets are the terminal login's, set through
+          // another view; a replace that does not carry them keeps them (erasing the username would also drop these
+          // keys from what SSH servers are told for that login).
           const replacement: IdentityInput = {
             description: null,
-            username: null,
             publicKeys: [],
             restrictions: DEFAULT_RESTRICTIONS,
             ...input,

@@ -91,7 +91,8 @@ export class NorthflankSshIdentitiesController {
   @RequirePermission('identities.update')
   @ApiOperation({
     summary: 'Creates or updates SSH identity data',
-    description: 'Replaces the whole identity: every field the body omits (description, sshPublicKeys, restrictions) is reset to its default. Creating through PUT needs the Create permission as well as Update.',
+    description:
+      "Replaces the whole identity: every field the body omits (description, sshPublicKeys, restrictions) is reset to its default. What only sshid's other views hold (a Nexterm identity's remote username, password or private key, and the public key derived from it) is kept. Creating through PUT needs the Create permission as well as Update.",
   })
   @ApiParam({ name: 'identityId', schema: { type: 'string' } })
   @ApiBody({ type: CreateSshIdentityDto })

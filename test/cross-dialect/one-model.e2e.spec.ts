@@ -49,6 +49,18 @@ describe('one domain model behind three dialects', () => {
     expect(after.body.data.sshPublicKeys).toEqual([{ key: publicKey('ed25519') }]);
   });
 
+  it('a Northflank PUT replaces what its document holds and keeps the remote username and secrets Nexterm set', async () => {
+    const created = await t.http().put('/api/identities').set('Authorization', bearer(session))
+      .send({ name: 'Jump Host', type: 'both', username: 'deploy', password: 'jump-pass-1', sshKey: keyFile('ed25519') }).expect(200);
+    await t.http().put('/v1/integrations/ssh-identities/jump-host').set('Authorization', bearer(token))
+      .send({ name: 'Jump Host', description: 'edited in Northflank', sshPublicKeys: [{ key: publicKey('rsa2048') }] }).expect(200);
+    const [row] = await t.dataSource.query('SELECT username, description, password_secret IS NOT NULL AS has_password FROM identities WHERE id = $1', [created.body.id]);
+    // The username is where sshd's authorized-keys answer sends these keys: erasing it would lock the team out.
+    expect(row).toEqual({ username: 'deploy', description: 'edited in Northflank', has_password: true });
+    const listed = await t.http().get('/api/identities/list').set('Authorization', bearer(session)).expect(200);
+    expect(listed.body.find((i: { id: number }) => i.id === created.body.id)).toMatchObject({ username: 'deploy' });
+  });
+
   it('serves a Nexterm organization as a Northflank team', async () => {
     const org = await t.http().put('/api/organizations').set('Authorization', bearer(session)).send({ name: 'Blue Team' }).expect(201);
     await t.http().put('/api/identities').set('Authorization', bearer(session)).send({ name: 'Blue Shared', type: 'password', password: 'blue-pass', organizationId: org.body.id }).expect(200);
