@@ -20,6 +20,7 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class PreparedQueries {
   private readonly names = new Map<string, string>();
+  private generation = 0;
 
   private readonly named: boolean;
 
@@ -36,16 +37,33 @@ export class PreparedQueries {
 
   async rows<T extends QueryResultRow>(text: string, values: unknown[]): Promise<T[]> {
     this.dataSource.logger.logQuery(text, values);
-    const result = await this.pool.query<T>(this.named ? { name: this.nameOf(text), text, values } : { text, values });
-    return result.rows;
+    if (!this.named) return (await this.pool.query<T>({ text, values })).rows;
+    try {
+      return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;
+    } catch (error) {
+      // A migration run by another instance changed what a prepared statement returns: PostgreSQL refuses the old
+      // plan ("cached plan must not change result type") on every connection that prepared it. The statement is
+      // renamed, so each connection prepares it afresh, and the read is run again.
+      if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
+      this.names.set(text, this.freshName(text));
+      return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;
+    }
   }
 
   private nameOf(text: string): string {
     let name = this.names.get(text);
     if (!name) {
-      name = `sshid_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      name = this.freshName(text);
       this.names.set(text, name);
     }
     return name;
   }
+
+  private freshName(text: string): string {
+    this.generation += 1;
+    return `sshid_${createHash('sha256').update(text).digest('hex').slice(0, 24)}_${this.generation}`;
+  }
 }
+
+/** SQLSTATE feature_not_supported, which PostgreSQL raises when a prepared statement's result type changed. */
+const CACHED_PLAN_CHANGED = '0A000';

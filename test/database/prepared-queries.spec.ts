@@ -25,4 +25,20 @@ describe('prepared statements of the per-request reads', () => {
     expect(await preparedAfterOneRead({})).toEqual([TEXT]);
     expect(await preparedAfterOneRead({ SSHID_PREPARED_STATEMENTS: 'false' })).toEqual([]);
   });
+
+  it('prepares a statement afresh when a migration changed what it returns, instead of failing on the old plan', async () => {
+    const t = await startTestApp();
+    try {
+      const prepared = t.get(PreparedQueries);
+      await t.dataSource.query('CREATE TABLE prepared_probe (a int)');
+      await t.dataSource.query('INSERT INTO prepared_probe VALUES (1)');
+      expect(await prepared.rows('SELECT * FROM prepared_probe', [])).toEqual([{ a: 1 }]);
+      // What a second instance's migration does meanwhile.
+      await t.dataSource.query('ALTER TABLE prepared_probe ADD COLUMN b int DEFAULT 2');
+      expect(await prepared.rows('SELECT * FROM prepared_probe', [])).toEqual([{ a: 1, b: 2 }]);
+      expect(await prepared.rows('SELECT * FROM prepared_probe', [])).toEqual([{ a: 1, b: 2 }]);
+    } finally {
+      await t.close();
+    }
+  });
 });
