@@ -5,14 +5,17 @@ import { DataSource } from 'typeorm';
 
 export type ChangeEvent =
   | { kind: 'identity'; user: number | null; organization: number | null }
-  | { kind: 'session_revoked'; session: string; user: number };
+  | { kind: 'session_revoked'; session: string; user: number }
+  /** The feed was away (its connection lost) and is back: changes made meanwhile were not announced here. */
+  | { kind: 'resync' };
 
 export const CHANGE_CHANNEL = 'sshid_changes';
 
 /**
  * Committed changes, as PostgreSQL announces them (see the change-notifications migration), delivered to whoever in
  * this process subscribed. One LISTEN connection per instance, so every instance hears every instance's writes; it
- * reconnects with back-off when the database goes away.
+ * reconnects with back-off when the database goes away, then tells subscribers to resynchronise (`resync`):
+ * PostgreSQL does not keep notifications for a listener that was not there.
  */
 @Injectable()
 export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +26,8 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private retryDelay = 250;
   private retryTimer: NodeJS.Timeout | null = null;
   private connected: Promise<void> | null = null;
+  /** Whether this feed has listened before: a later LISTEN follows a gap. */
+  private listenedBefore = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -62,7 +67,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
       } catch {
         return;
       }
-      for (const listener of this.subscribers) listener(event);
+      this.publish(event);
     });
     try {
       await client.connect();
@@ -73,9 +78,18 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
       }
       this.client = client;
       this.retryDelay = 250;
+      if (this.listenedBefore) {
+        this.logger.log('change feed listening again; subscribers resynchronise');
+        this.publish({ kind: 'resync' });
+      }
+      this.listenedBefore = true;
     } catch {
       this.reconnect(client);
     }
+  }
+
+  private publish(event: ChangeEvent): void {
+    for (const listener of this.subscribers) listener(event);
   }
 
   private reconnect(client: Client): void {

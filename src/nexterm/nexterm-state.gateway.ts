@@ -4,6 +4,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nes
 import type { WebSocket } from 'ws';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
+import { UnauthenticatedError } from '../common/domain-errors';
 import { ChangeEvent, ChangeFeed } from '../events/change-feed.service';
 import { IdentitiesService } from '../identities/identities.service';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -17,6 +18,8 @@ const SESSION_INVALIDATED = 4010;
 interface StateConnection {
   socket: WebSocket;
   principal: Principal;
+  /** The session token, to check the session again after the change feed was away. */
+  token: string;
 }
 
 /**
@@ -55,7 +58,7 @@ export class NextermStateGateway implements OnGatewayConnection, OnGatewayDiscon
     const claims = this.auth.verify(token);
     const principal = claims?.typ === 'session' ? await this.auth.principalFromClaims(claims, token, {}).catch(() => null) : null;
     if (!principal) return socket.close(4003, 'Invalid session');
-    const connection = { socket, principal };
+    const connection = { socket, principal, token };
     this.connections.add(connection);
     socket.on('message', (raw) => void this.onClientMessage(connection, raw.toString()));
     await this.sendAll(connection);
@@ -81,14 +84,10 @@ export class NextermStateGateway implements OnGatewayConnection, OnGatewayDiscon
 
   private async onChange(event: ChangeEvent): Promise<void> {
     if (event.kind === 'session_revoked') {
-      for (const connection of this.connections) {
-        if (connection.principal.sessionId !== event.session) continue;
-        this.send(connection, 'LOGOUT', { reason: 'session_invalidated' });
-        connection.socket.close(SESSION_INVALIDATED, 'Session invalidated');
-        this.connections.delete(connection);
-      }
+      for (const connection of this.connections) if (connection.principal.sessionId === event.session) this.logOut(connection);
       return;
     }
+    if (event.kind === 'resync') return this.resync();
     const accounts = new Set<number>();
     if (event.user !== null) accounts.add(event.user);
     if (event.organization !== null) {
@@ -96,6 +95,31 @@ export class NextermStateGateway implements OnGatewayConnection, OnGatewayDiscon
       for (const member of await this.organizations.activeMembersAmong(event.organization, connected)) accounts.add(member);
     }
     for (const account of accounts) this.schedule(account);
+  }
+
+  /**
+   * After the change feed was away, nothing says what changed meanwhile: every open stream has its session checked
+   * again (a revoked one is logged out) and gets its identities anew.
+   */
+  private async resync(): Promise<void> {
+    for (const connection of [...this.connections]) {
+      const claims = this.auth.verify(connection.token);
+      try {
+        if (!claims) throw new UnauthenticatedError('expired');
+        await this.auth.principalFromClaims(claims, connection.token, {});
+      } catch (error) {
+        // Only a refused session ends the stream; a database still finding its feet leaves it as it is.
+        if (error instanceof UnauthenticatedError) this.logOut(connection);
+        continue;
+      }
+      await this.sendIdentities(connection);
+    }
+  }
+
+  private logOut(connection: StateConnection): void {
+    this.send(connection, 'LOGOUT', { reason: 'session_invalidated' });
+    connection.socket.close(SESSION_INVALIDATED, 'Session invalidated');
+    this.connections.delete(connection);
   }
 
   /** Several changes in one burst (a key list replaced row by row) become one push per account, as Nexterm debounces. */

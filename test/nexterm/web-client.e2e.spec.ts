@@ -1,4 +1,5 @@
 import { AddressInfo } from 'node:net';
+import { AuthService } from '../../src/auth/auth.service';
 import { StateClient, StateMessage } from '../support/state-client';
 import { ChangeFeed } from '../../src/events/change-feed.service';
 import { NextermModule } from '../../src/nexterm/nexterm.module';
@@ -171,6 +172,25 @@ describe('Nexterm web client, replayed', () => {
       expect(stranger.messages.slice(strangerMark)).toEqual([]);
       member.close();
       stranger.close();
+    });
+
+    it('resynchronises open streams after the change feed lost its database connection', async () => {
+      const client = new StateClient(stateUrl(ericToken));
+      const doomed = await t.sessionToken(eric);
+      const revoked = new StateClient(stateUrl(doomed));
+      await client.next((m) => m.type === 'LIVE_SESSIONS');
+      await revoked.next((m) => m.type === 'LIVE_SESSIONS');
+      const mark = client.messages.length;
+      // The feed's LISTEN connection dies; what is written before it is back is announced to nobody.
+      await t.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN sshid_changes' AND datname = current_database()`);
+      await t.dataSource.query(
+        `INSERT INTO identities (slug, name, type, owner_user_id, restrictions) VALUES ('in-the-gap', 'Written In The Gap', 'ssh', $1, '{}'::jsonb)`,
+        [eric.id],
+      );
+      await t.dataSource.query('DELETE FROM sessions WHERE id = $1', [(t.get(AuthService).verify(doomed) as { jti: string }).jti]);
+      expect(names(await client.next((m) => m.type === 'IDENTITIES' && names(m).includes('Written In The Gap'), mark))).toContain('Written In The Gap');
+      expect((await revoked.closed).code).toBe(4010);
+      client.close();
     });
 
     it('sends LOGOUT and closes with 4010 when the session is revoked', async () => {
