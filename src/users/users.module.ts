@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConflictError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
-  providers: [UsersService],
+  providers: [UsersService, UsersRepository],
   exports: [UsersService, TypeOrmModule],
 })
 export class UsersModule implements OnApplicationBootstrap {

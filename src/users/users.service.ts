@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { Principal, userHolds } from '../auth/principal';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
 import { passwordHasher } from './password-hasher';
 import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 export interface NewUser {
   login: string;
@@ -34,73 +34,56 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly users: UsersRepository) {}
 
   count(): Promise<number> {
     return this.users.count();
   }
 
   async create(input: NewUser): Promise<User> {
-    const user = this.users.create({
+    return this.insert({ ...(await this.columnsOf(input)), isAdmin: input.isAdmin ?? false, permissions: input.permissions ?? [] });
+  }
+
+  /** Self-registration: the very first account becomes admin; later ones only while registration is open. */
+  async register(input: NewUser, registrationOpen: boolean): Promise<User> {
+    const columns = await this.columnsOf(input);
+    return this.users.transaction(async (tx) => {
+      const isFirst = await this.users.lockedIsEmpty(tx);
+      if (!isFirst && !registrationOpen) throw new ForbiddenError('registration_closed', 'Self-registration is not enabled');
+      return this.insert({ ...columns, isAdmin: isFirst, permissions: [] }, tx);
+    });
+  }
+
+  private async columnsOf(input: NewUser): Promise<Partial<User>> {
+    return {
       login: input.login,
       email: input.email ?? null,
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
-      isAdmin: input.isAdmin ?? false,
-      permissions: input.permissions ?? [],
       passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
-    });
+    };
+  }
+
+  private async insert(values: Partial<User>, tx?: EntityManager): Promise<User> {
     try {
-      return await this.users.save(user);
+      return await this.users.insert(values, tx);
     } catch (error) {
-      if (isUniqueViolation(error, 'users_login_unique')) {
-        throw new ConflictError('login_taken', 'This account already exists', 'login');
-      }
+      if (isUniqueViolation(error, 'users_login_unique')) throw new ConflictError('login_taken', 'This account already exists', 'login');
       throw error;
     }
   }
 
-  /**
-   * Self-registration: the very first account becomes admin; later ones only while registration is open.
-   * An advisory lock makes "first" hold under concurrent sign-ups.
-   */
-  async register(input: NewUser, registrationOpen: boolean): Promise<User> {
-    return this.users.manager.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7001)');
-      const isFirst = (await tx.count(User)) === 0;
-      if (!isFirst && !registrationOpen) throw new ForbiddenError('registration_closed', 'Self-registration is not enabled');
-      const user = tx.create(User, {
-        login: input.login,
-        email: input.email ?? null,
-        firstName: input.firstName ?? null,
-        lastName: input.lastName ?? null,
-        isAdmin: isFirst,
-        permissions: [],
-        passwordHash: input.password ? await passwordHasher.hash(input.password) : null,
-      });
-      try {
-        return await tx.save(user);
-      } catch (error) {
-        if (isUniqueViolation(error, 'users_login_unique')) throw new ConflictError('login_taken', 'This account already exists', 'login');
-        throw error;
-      }
-    });
-  }
-
   findById(id: number): Promise<User | null> {
-    return this.users.findOne({ where: { id } });
+    return this.users.findById(id);
   }
 
   findByLogin(login: string): Promise<User | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
+    return this.users.findByLogin(login);
   }
 
   /** The account with this login and its password hash (for the verified-password cache); null when unknown. */
-  async findWithPasswordHash(login: string): Promise<{ user: User; passwordHash: string | null } | null> {
-    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('lower(u.login) = lower(:login)', { login }).getOne();
-    if (!row) return null;
-    const { passwordHash, ...user } = row;
-    return { user: Object.assign(new User(), user), passwordHash: passwordHash ?? null };
+  findWithPasswordHash(login: string): Promise<{ user: User; passwordHash: string | null } | null> {
+    return this.users.findWithPasswordHash(login);
   }
 
   /**
@@ -116,37 +99,21 @@ export class UsersService {
     return (await passwordHasher.verify(found.passwordHash, password)) ? found.user : null;
   }
 
-  /** Users the caller may see: everyone with `users.view`, otherwise only themself. */
-  /** Every account, for user management (needs `users.manage`). */
   /** One page of every account, newest first, optionally filtered by login or name (user managers only). */
-  async listPage(principal: Principal, query: { search?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
+  listPage(principal: Principal, query: { search?: string; limit: number; offset: number }): Promise<{ users: User[]; total: number }> {
     this.requireManager(principal);
-    const builder = this.users.createQueryBuilder('u').orderBy('u.id', 'DESC').take(query.limit).skip(query.offset);
-    if (query.search) {
-      const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.where('(u.login ILIKE :pattern OR u.first_name ILIKE :pattern OR u.last_name ILIKE :pattern)', { pattern });
-    }
-    const [users, total] = await builder.getManyAndCount();
-    return { users, total };
+    return this.users.page(query);
   }
 
-  async listAll(principal: Principal): Promise<User[]> {
+  /** Every account, for user management (needs `users.manage`). */
+  listAll(principal: Principal): Promise<User[]> {
     this.requireManager(principal);
-    return this.users.find({ order: { id: 'ASC' } });
+    return this.users.all();
   }
 
-  /** Users the caller may see; `organizationId` keeps only that organization's active members. */
-  async listVisible(principal: Principal, filter: { login?: string; organizationId?: number } = {}): Promise<User[]> {
-    const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC');
-    if (!userHolds(principal, 'users.view')) query.andWhere('u.id = :self', { self: principal.user.id });
-    if (filter.login !== undefined) query.andWhere('lower(u.login) = lower(:login)', { login: filter.login });
-    if (filter.organizationId !== undefined) {
-      query.andWhere(
-        `EXISTS (SELECT 1 FROM organization_members m WHERE m.user_id = u.id AND m.organization_id = :organizationId AND m.status = 'active')`,
-        { organizationId: filter.organizationId },
-      );
-    }
-    return query.getMany();
+  /** Users the caller may see (everyone with `users.view`, otherwise only themself); `organizationId` keeps only that organization's active members. */
+  listVisible(principal: Principal, filter: { login?: string; organizationId?: number } = {}): Promise<User[]> {
+    return this.users.list({ ...filter, ...(userHolds(principal, 'users.view') ? {} : { self: principal.user.id }) });
   }
 
   async getVisible(principal: Principal, id: number): Promise<User> {
@@ -167,22 +134,15 @@ export class UsersService {
     if (changes.email !== undefined) patch.email = changes.email;
     if (changes.permissions !== undefined) patch.permissions = changes.permissions;
     if (changes.disabled !== undefined) patch.disabled = changes.disabled;
-    await this.users.manager.transaction(async (tx) => {
-      await tx.update(User, { id }, patch);
-      // A password reset or a disabled account ends every way in: all sessions and API tokens go, at once.
-      if (changes.password !== undefined || changes.disabled === true) {
-        await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-        await tx.query('DELETE FROM api_tokens WHERE user_id = $1', [id]);
-      }
-    });
+    // A password reset or a disabled account ends every way in: all sessions and API tokens go, at once.
+    await this.users.update(id, patch, changes.password !== undefined || changes.disabled === true);
     return (await this.findById(id)) as User;
   }
 
   /** Deleting a user removes their personal identities and keys (foreign keys cascade), not organization ones. */
   async delete(principal: Principal, id: number): Promise<void> {
     this.requireManager(principal);
-    const result = await this.users.delete({ id });
-    if (!result.affected) throw new NotFoundError('user', id);
+    if (!(await this.users.delete(id))) throw new NotFoundError('user', id);
   }
 
   requireManager(principal: Principal): void {
