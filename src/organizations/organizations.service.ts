@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
 import { ORGANIZATION_PERMISSIONS, OrganizationPermission } from '../auth/permissions';
 import { Principal } from '../auth/principal';
 import { AuditService } from '../audit/audit.service';
@@ -9,8 +7,10 @@ import { AttemptCountersRepository, windowPolicy } from '../limits/attempt-count
 import { slugify } from '../common/slug';
 import { isUniqueViolation } from '../users/users.service';
 import { User } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
 import { Membership } from './membership.entity';
 import { Organization } from './organization.entity';
+import { OrganizationsRepository } from './organizations.repository';
 
 /** What the caller may do inside one organization. */
 export interface OrganizationAccess {
@@ -41,9 +41,8 @@ export interface MemberView {
 @Injectable()
 export class OrganizationsService {
   constructor(
-    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
-    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersRepository,
     private readonly counters: AttemptCountersRepository,
     private readonly audit: AuditService,
   ) {}
@@ -55,22 +54,7 @@ export class OrganizationsService {
       const suffix = attempt === 1 ? '' : `-${attempt}`;
       const slug = base.slice(0, 39 - suffix.length).replace(/-+$/, '') + suffix;
       try {
-        return await this.dataSource.transaction(async (tx) => {
-          const organization = await tx.save(
-            tx.create(Organization, { slug, name: input.name, description: input.description ?? null }),
-          );
-          await tx.save(
-            tx.create(Membership, {
-              organizationId: organization.id,
-              userId: principal.user.id,
-              role: 'owner',
-              status: 'active',
-              permissions: [],
-              invitedBy: null,
-            }),
-          );
-          return organization;
-        });
+        return await this.organizations.insertWithOwner({ slug, name: input.name, description: input.description ?? null }, principal.user.id);
       } catch (error) {
         if (input.slug || !isUniqueViolation(error) || attempt > 50) {
           if (isUniqueViolation(error)) throw new ConflictError('slug_taken', 'An organization with this id exists', 'slug');
@@ -81,11 +65,11 @@ export class OrganizationsService {
   }
 
   findBySlug(slug: string): Promise<Organization | null> {
-    return this.organizations.findOne({ where: { slug: slug.toLowerCase() } });
+    return this.organizations.findBySlug(slug);
   }
 
   findById(id: number): Promise<Organization | null> {
-    return this.organizations.findOne({ where: { id } });
+    return this.organizations.findById(id);
   }
 
   async isActiveMember(organizationId: number, userId: number): Promise<boolean> {
@@ -93,19 +77,13 @@ export class OrganizationsService {
   }
 
   /** Which of these users are active members of the organization (one query, however many users). */
-  async activeMembersAmong(organizationId: number, userIds: number[]): Promise<number[]> {
-    if (userIds.length === 0) return [];
-    const rows = await this.memberships.find({ select: { userId: true }, where: { organizationId, userId: In(userIds), status: 'active' } });
-    return rows.map((row) => row.userId);
+  activeMembersAmong(organizationId: number, userIds: number[]): Promise<number[]> {
+    return this.organizations.activeMembersAmong(organizationId, userIds);
   }
 
   /** Organizations where the caller is an active member, with what they may do in each. */
   async listForMember(principal: Principal): Promise<OrganizationAccess[]> {
-    const rows = await this.memberships.find({
-      where: { userId: principal.user.id, status: 'active' },
-      relations: { organization: true },
-      order: { organizationId: 'ASC' },
-    });
+    const rows = await this.organizations.activeMembershipsOf(principal.user.id);
     return rows.map((membership) => this.describeAccess(principal, membership.organization as Organization, membership));
   }
 
@@ -117,7 +95,7 @@ export class OrganizationsService {
     const organization =
       ref.id !== undefined ? await this.findById(ref.id) : ref.slug !== undefined ? await this.findBySlug(ref.slug) : null;
     const membership = organization
-      ? await this.memberships.findOne({ where: { organizationId: organization.id, userId: principal.user.id } })
+      ? await this.organizations.membership(organization.id, principal.user.id)
       : null;
     const tokenOrganization = principal.token?.organizationId;
     const tokenAllows = tokenOrganization == null || tokenOrganization === organization?.id;
@@ -148,7 +126,7 @@ export class OrganizationsService {
   async update(principal: Principal, id: number, changes: { name?: string; description?: string | null }): Promise<Organization> {
     const access = await this.access(principal, { id });
     if (!access.isOwner) throw new ForbiddenError('not_owner', "You don't have permission to update this organization");
-    await this.organizations.update({ id }, changes);
+    await this.organizations.update(id, changes);
     return (await this.findById(id)) as Organization;
   }
 
@@ -157,12 +135,12 @@ export class OrganizationsService {
     if (!access?.isOwner) {
       throw new ForbiddenError('not_owner', "You don't have permission to delete this organization or it doesn't exist");
     }
-    await this.organizations.delete({ id });
+    await this.organizations.delete(id);
   }
 
   async members(principal: Principal, id: number): Promise<MemberView[]> {
     await this.access(principal, { id });
-    const rows = await this.memberships.find({ where: { organizationId: id }, relations: { user: true }, order: { createdAt: 'ASC' } });
+    const rows = await this.organizations.membersWithUsers(id);
     return rows.map((membership) => ({ membership, user: membership.user as User }));
   }
 
@@ -183,13 +161,13 @@ export class OrganizationsService {
   }
 
   private async inviteOutcome(principal: Principal, id: number, login: string): Promise<void> {
-    const invitee = await this.dataSource.getRepository(User).createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
+    const invitee = await this.users.findByLogin(login);
     if (!invitee) throw new NotFoundError('user', login);
-    const existing = await this.memberships.findOne({ where: { organizationId: id, userId: invitee.id } });
+    const existing = await this.organizations.membership(id, invitee.id);
     if (existing?.status === 'active') throw new ConflictError('already_member', 'User is already a member of this organization');
     if (existing) throw new ConflictError('already_invited', 'User already has a pending invitation');
     try {
-      await this.memberships.insert({ organizationId: id, userId: invitee.id, role: 'member', status: 'pending', permissions: [], invitedBy: principal.user.id });
+      await this.organizations.insertInvitation(id, invitee.id, principal.user.id);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError('already_invited', 'User already has a pending invitation');
       throw error;
@@ -197,45 +175,35 @@ export class OrganizationsService {
   }
 
   async pendingInvitations(principal: Principal): Promise<Array<{ membership: Membership; organization: Organization; inviter: User | null }>> {
-    const rows = await this.memberships.find({ where: { userId: principal.user.id, status: 'pending' }, relations: { organization: true } });
-    const inviters = rows.map((r) => r.invitedBy).filter((v): v is number => v !== null);
-    const users = inviters.length ? await this.dataSource.getRepository(User).findBy(inviters.map((id) => ({ id }))) : [];
-    return rows.map((membership) => ({
-      membership,
-      organization: membership.organization as Organization,
-      inviter: users.find((u) => u.id === membership.invitedBy) ?? null,
-    }));
+    const rows = await this.organizations.pendingInvitationsOf(principal.user.id);
+    return rows.map(({ membership, inviter }) => ({ membership, organization: membership.organization as Organization, inviter }));
   }
 
   async respond(principal: Principal, organizationId: number, accept: boolean): Promise<void> {
-    const criteria = { organizationId, userId: principal.user.id, status: 'pending' as const };
-    const result = accept
-      ? await this.memberships.update(criteria, { status: 'active' })
-      : await this.memberships.delete(criteria);
-    if (!result.affected) throw new NotFoundError('invitation', organizationId);
+    if (!(await this.organizations.answerInvitation(organizationId, principal.user.id, accept))) throw new NotFoundError('invitation', organizationId);
   }
 
   async removeMember(principal: Principal, organizationId: number, userId: number): Promise<void> {
     await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to remove members from this organization");
-    const membership = await this.memberships.findOne({ where: { organizationId, userId } });
+    const membership = await this.organizations.membership(organizationId, userId);
     if (!membership) throw new NotFoundError('member', userId);
     if (membership.role === 'owner') throw new ForbiddenError('cannot_remove_owner', 'Cannot remove the organization owner');
-    await this.memberships.delete({ organizationId, userId });
+    await this.organizations.deleteMembership(organizationId, userId);
   }
 
   async leave(principal: Principal, organizationId: number): Promise<void> {
-    const membership = await this.memberships.findOne({ where: { organizationId, userId: principal.user.id, status: 'active' } });
+    const membership = await this.organizations.activeMembership(organizationId, principal.user.id);
     if (!membership) throw new NotFoundError('membership', organizationId);
     if (membership.role === 'owner') {
       throw new ForbiddenError('owner_cannot_leave', 'As the owner, you cannot leave the organization. You must delete it instead');
     }
-    await this.memberships.delete({ organizationId, userId: principal.user.id });
+    await this.organizations.deleteMembership(organizationId, principal.user.id);
   }
 
   /** A member's own grants (owners hold every permission without grants); needs `members.manage`. */
   async memberPermissions(principal: Principal, organizationId: number, userId: number): Promise<Membership> {
     await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to manage members of this organization");
-    const membership = await this.memberships.findOne({ where: { organizationId, userId } });
+    const membership = await this.organizations.membership(organizationId, userId);
     if (!membership) throw new NotFoundError('member', userId);
     return membership;
   }
@@ -251,19 +219,14 @@ export class OrganizationsService {
     change: { grant: OrganizationPermission[]; revoke: OrganizationPermission[] },
   ): Promise<Membership> {
     await this.requirePermission(principal, { id: organizationId }, 'members.manage', "You don't have permission to manage members of this organization");
-    return this.dataSource.transaction(async (tx) => {
-      const membership = await tx
-        .getRepository(Membership)
-        .createQueryBuilder('m')
-        .where('m.organization_id = :organizationId AND m.user_id = :userId', { organizationId, userId })
-        .setLock('pessimistic_write')
-        .getOne();
+    return this.organizations.transaction(async (tx) => {
+      const membership = await this.organizations.lockMembership(tx, organizationId, userId);
       if (!membership) throw new NotFoundError('member', userId);
       const permissions = new Set(membership.permissions);
       for (const permission of change.grant) permissions.add(permission);
       for (const permission of change.revoke) permissions.delete(permission);
       const next = [...permissions].sort();
-      await tx.update(Membership, { organizationId, userId }, { permissions: next });
+      await this.organizations.setPermissions(tx, organizationId, userId, next);
       return Object.assign(membership, { permissions: next });
     });
   }

@@ -9,7 +9,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   providers: [UsersService, UsersRepository],
-  exports: [UsersService, TypeOrmModule],
+  exports: [UsersService, UsersRepository, TypeOrmModule],
 })
 export class UsersModule implements OnApplicationBootstrap {
   constructor(
