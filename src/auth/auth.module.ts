@@ -9,13 +9,14 @@ import { CredentialsRepository } from './credentials.repository';
 import { JwtStrategy } from './jwt.strategy';
 import { Session } from './session.entity';
 import { DeviceCode } from './device-code.entity';
+import { DeviceCodesRepository } from './device-codes.repository';
 import { DeviceCodesService } from './device-codes.service';
 import { LimitsModule } from '../limits/limits.module';
 import { PasswordLockoutService } from './password-lockout.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session, ApiToken, DeviceCode]), PassportModule, UsersModule, OrganizationsModule, LimitsModule],
-  providers: [AuthService, JwtStrategy, DeviceCodesService, PasswordLockoutService, CredentialsRepository],
+  providers: [AuthService, JwtStrategy, DeviceCodesService, PasswordLockoutService, CredentialsRepository, DeviceCodesRepository],
   exports: [AuthService, DeviceCodesService],
 })
 export class AuthModule {}

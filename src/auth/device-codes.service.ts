@@ -1,12 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/domain-errors';
 import { SecretBox } from '../secrets/secret-box';
 import { AuthService, ClientInfo } from './auth.service';
 import { sha256Hex } from './credentials.repository';
 import { DeviceClientType, DeviceCode } from './device-code.entity';
+import { DeviceCodesRepository } from './device-codes.repository';
 import { Principal } from './principal';
 
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -17,25 +16,19 @@ export type DevicePollResult = { status: 'pending' } | { status: 'authorized'; t
 @Injectable()
 export class DeviceCodesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly devices: DeviceCodesRepository,
     private readonly auth: AuthService,
     private readonly secretBox: SecretBox,
   ) {}
 
   async create(clientType: DeviceClientType, client: ClientInfo): Promise<{ code: string; token: string; expiresAt: Date }> {
-    const repository = this.dataSource.getRepository(DeviceCode);
-    await repository.delete({ expiresAt: LessThan(new Date()) });
+    await this.devices.deleteExpired();
     const token = randomBytes(32).toString('hex');
     const expiresAt = new Date(Date.now() + LIFETIME_MS);
     for (;;) {
       const code = `${this.randomPart()}-${this.randomPart()}`;
-      const inserted = await repository
-        .createQueryBuilder()
-        .insert()
-        .values({ code, pollTokenHash: sha256Hex(token), clientType, ip: client.ip ?? null, userAgent: client.userAgent ?? null, expiresAt })
-        .orIgnore()
-        .execute();
-      if (inserted.identifiers.length > 0 && inserted.raw.length > 0) return { code, token, expiresAt };
+      const values = { code, pollTokenHash: sha256Hex(token), clientType, ip: client.ip ?? null, userAgent: client.userAgent ?? null, expiresAt };
+      if (await this.devices.insertUnlessTaken(values)) return { code, token, expiresAt };
     }
   }
 
@@ -47,44 +40,29 @@ export class DeviceCodesService {
 
   /** Opens a session for the authorizing user on behalf of the device; the device collects it by polling. */
   async authorize(principal: Principal, code: string): Promise<DeviceCode> {
-    return this.dataSource.transaction(async (tx) => {
-      const device = await tx
-        .getRepository(DeviceCode)
-        .createQueryBuilder('d')
-        .where('d.code = :code AND d.expires_at > now()', { code: code.toUpperCase() })
-        .setLock('pessimistic_write')
-        .getOne();
+    return this.devices.transaction(async (tx) => {
+      const device = await this.devices.lockByCode(tx, code);
       if (!device) throw new NotFoundError('device_code', code);
       if (device.authorizedBy !== null) throw new ConflictError('already_authorized', 'Device code has already been authorized');
       const { token } = await this.auth.openSession(principal.user, { ip: device.ip ?? undefined, userAgent: device.userAgent ?? undefined });
-      await tx.update(DeviceCode, { id: device.id }, { authorizedBy: principal.user.id, sessionTokenSecret: this.secretBox.seal(token) });
+      await this.devices.setAuthorized(tx, device.id, principal.user.id, this.secretBox.seal(token));
       return device;
     });
   }
 
   /** The device's poll: the session token is handed over once, then the code is gone. */
   async poll(token: string): Promise<DevicePollResult> {
-    return this.dataSource.transaction(async (tx) => {
-      const device = await tx
-        .getRepository(DeviceCode)
-        .createQueryBuilder('d')
-        .addSelect('d.sessionTokenSecret')
-        .where('d.poll_token_hash = :hash AND d.expires_at > now()', { hash: sha256Hex(token) })
-        .setLock('pessimistic_write')
-        .getOne();
+    return this.devices.transaction(async (tx) => {
+      const device = await this.devices.lockByPollTokenHash(tx, sha256Hex(token));
       if (!device) return { status: 'invalid' };
       if (!device.sessionTokenSecret) return { status: 'pending' };
-      await tx.delete(DeviceCode, { id: device.id });
+      await this.devices.delete(tx, device.id);
       return { status: 'authorized', token: this.secretBox.open(device.sessionTokenSecret) };
     });
   }
 
   private async pending(code: string): Promise<DeviceCode> {
-    const device = await this.dataSource
-      .getRepository(DeviceCode)
-      .createQueryBuilder('d')
-      .where('d.code = :code AND d.expires_at > now()', { code: code.toUpperCase() })
-      .getOne();
+    const device = await this.devices.findByCode(code);
     if (!device) throw new NotFoundError('device_code', code);
     if (device.authorizedBy !== null) throw new ConflictError('already_authorized', 'Device code has already been authorized');
     return device;
