@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { localSecret } from './local-secrets';
 import { SecretBox } from './secret-box';
+import { SealedSecretsRepository } from './sealed-secrets.repository';
 import { SecretRotationService } from './secret-rotation.service';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
@@ -25,6 +26,7 @@ export const JWT_SECRET = Symbol('JWT_SECRET');
         createSecretKey(Buffer.from(localSecret(config.SSHID_JWT_SECRET, config.SSHID_DATA_DIR, 'jwt.secret', 48), 'utf8')),
     },
     SecretRotationService,
+    SealedSecretsRepository,
   ],
   exports: [SecretBox, JWT_SECRET, SecretRotationService],
 })
