@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Principal } from '../auth/principal';
 import { AuditEvent } from './audit-event.entity';
-import { AuditRepository, AuditScope } from './audit.repository';
+import { AuditFilter, AuditRepository, AuditScope } from './audit.repository';
 
 export interface AuditEntry {
   action: string;
@@ -14,14 +14,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface AuditQuery {
+/** A listing's filter, and whose events: one organization's, the caller's personal ones, or (unset) both. */
+export interface AuditQuery extends AuditFilter {
   organizationId?: number | 'personal';
-  action?: string;
-  resource?: string;
-  since?: Date;
-  until?: Date;
-  limit: number;
-  offset: number;
 }
 
 @Injectable()
