@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import * as jwt from 'jsonwebtoken';
+import { EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../common/domain-errors';
 import { isStorableText } from '../common/input-sanity.guard';
 import { AppConfig } from '../config/app-config';
@@ -72,9 +73,12 @@ export class AuthService {
     });
   }
 
-  openSession(user: Pick<User, 'id'>, client: ClientInfo): Promise<{ token: string; session: Session }> {
-    return this.credentials.insertSession({ userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null }, (session) =>
-      this.sign({ sub: String(user.id), typ: 'session', jti: session.id }),
+  /** Opens a session; inside `tx` when given, so it exists only if that transaction commits. */
+  openSession(user: Pick<User, 'id'>, client: ClientInfo, tx?: EntityManager): Promise<{ token: string; session: Session }> {
+    return this.credentials.insertSession(
+      { userId: user.id, ip: client.ip ?? null, userAgent: client.userAgent ?? null },
+      (session) => this.sign({ sub: String(user.id), typ: 'session', jti: session.id }),
+      tx,
     );
   }
 

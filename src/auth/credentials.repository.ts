@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PreparedQueries } from '../database/prepared-queries';
 import { epochMs } from '../database/sql-time';
 import { GenerateSql } from '../database/generate-sql';
@@ -54,11 +54,16 @@ export class CredentialsRepository {
 
   /** Inserts the row first (its id goes into the token), then stores the token's hash. */
   @GenerateSql({ name: 'a new session', params: (f) => [{ userId: f.userId, ip: '192.0.2.1', userAgent: 'sql' }, () => 'token'] })
-  async insertSession(values: Pick<Session, 'userId' | 'ip' | 'userAgent'>, tokenFor: (session: Session) => string): Promise<{ session: Session; token: string }> {
-    const session = this.sessions.create({ ...values, tokenHash: '0'.repeat(64) });
-    await this.sessions.insert(session);
+  async insertSession(
+    values: Pick<Session, 'userId' | 'ip' | 'userAgent'>,
+    tokenFor: (session: Session) => string,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<{ session: Session; token: string }> {
+    const sessions = tx.getRepository(Session);
+    const session = sessions.create({ ...values, tokenHash: '0'.repeat(64) });
+    await sessions.insert(session);
     const token = tokenFor(session);
-    await this.sessions.update({ id: session.id }, { tokenHash: sha256Hex(token) });
+    await sessions.update({ id: session.id }, { tokenHash: sha256Hex(token) });
     return { session, token };
   }
 

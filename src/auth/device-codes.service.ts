@@ -44,7 +44,8 @@ export class DeviceCodesService {
       const device = await this.devices.lockByCode(tx, code);
       if (!device) throw new NotFoundError('device_code', code);
       if (device.authorizedBy !== null) throw new ConflictError('already_authorized', 'Device code has already been authorized');
-      const { token } = await this.auth.openSession(principal.user, { ip: device.ip ?? undefined, userAgent: device.userAgent ?? undefined });
+      // In the code's transaction: the session exists only once the code says who authorized it.
+      const { token } = await this.auth.openSession(principal.user, { ip: device.ip ?? undefined, userAgent: device.userAgent ?? undefined }, tx);
       await this.devices.setAuthorized(tx, device.id, principal.user.id, this.secretBox.seal(token));
       return device;
     });

@@ -365,6 +365,23 @@ describe('Nexterm dialect', () => {
       const signedIn = await call('post', '/api/auth/device/create', bobToken, { clientType: 'mobile' });
       expect(signedIn.status).toBe(200);
     });
+
+    it('opens no session when authorizing a code fails part-way', async () => {
+      const created = await call('post', '/api/auth/device/create', bobToken, { clientType: 'connector' });
+      const sessions = async () => Number((await t.dataSource.query(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'bob'`))[0].n);
+      const before = await sessions();
+      // A fault in the code's own update, after the session was opened: the database refuses it.
+      await t.dataSource.query(`CREATE FUNCTION refuse_device_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+      await t.dataSource.query(`CREATE TRIGGER refuse_device_update BEFORE UPDATE ON device_codes FOR EACH ROW EXECUTE FUNCTION refuse_device_update()`);
+      try {
+        expect((await call('post', '/api/auth/device/authorize', bobToken, { code: created.body.code })).status).toBe(500);
+      } finally {
+        await t.dataSource.query('DROP TRIGGER refuse_device_update ON device_codes');
+        await t.dataSource.query('DROP FUNCTION refuse_device_update()');
+      }
+      expect(await sessions()).toBe(before);
+      expect((await call('post', '/api/auth/device/poll', undefined, { token: created.body.token })).body).toEqual({ status: 'pending' });
+    });
   });
 
   it('never returned a password, private key or passphrase', () => {
