@@ -370,11 +370,13 @@ describe('Nexterm dialect', () => {
       const created = await call('post', '/api/auth/device/create', bobToken, { clientType: 'connector' });
       const sessions = async () => Number((await t.dataSource.query(`SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'bob'`))[0].n);
       const before = await sessions();
-      // A fault in the code's own update, after the session was opened: the database refuses it.
-      await t.dataSource.query(`CREATE FUNCTION refuse_device_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+      // The database goes away at the code's own update, after the session was opened (SQLSTATE 57P03).
+      await t.dataSource.query(
+        `CREATE FUNCTION refuse_device_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'going away' USING ERRCODE = '57P03'; END $$`,
+      );
       await t.dataSource.query(`CREATE TRIGGER refuse_device_update BEFORE UPDATE ON device_codes FOR EACH ROW EXECUTE FUNCTION refuse_device_update()`);
       try {
-        expect((await call('post', '/api/auth/device/authorize', bobToken, { code: created.body.code })).status).toBe(500);
+        expect((await call('post', '/api/auth/device/authorize', bobToken, { code: created.body.code })).status).toBe(503);
       } finally {
         await t.dataSource.query('DROP TRIGGER refuse_device_update ON device_codes');
         await t.dataSource.query('DROP FUNCTION refuse_device_update()');
