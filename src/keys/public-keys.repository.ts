@@ -119,30 +119,20 @@ export class PublicKeysRepository {
   async listPersonal(userId: number, query: KeyListQuery): Promise<KeyPage> {
     if (!query.filter) return this.listPersonalUnfiltered(userId, query);
     const base = () => this.dataSource.getRepository(PublicKey).createQueryBuilder('k').where('k.user_id = :userId AND k.identity_id IS NULL', { userId });
-    const filtered = base();
-    if (query.filter) {
-      const counter = { n: 0 };
-      filtered.andWhere(new Brackets((qb) => compileFilter(qb, query.filter as KeyFilter, counter)));
-    }
-    if (query.order) {
-      const nulls = query.order.field === 'id' ? undefined : query.order.direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
-      filtered.orderBy(COLUMN[query.order.field], query.order.direction, nulls);
-    } else {
-      filtered.orderBy('k.id', 'ASC');
-    }
+    const filter = query.filter;
+    const filtered = base().andWhere(new Brackets((qb) => compileFilter(qb, filter, { n: 0 })));
+    if (query.order) filtered.orderBy(COLUMN[query.order.field], query.order.direction, nullsPlacement(query.order));
+    else filtered.orderBy('k.id', 'ASC');
     if (query.limit !== null) filtered.limit(query.limit).offset(query.offset);
     // One round trip: the window count is taken before LIMIT, so it is the number of matching keys.
     filtered.select(PERSONAL_KEY_COLUMNS).addSelect('count(*) OVER ()', 'matching');
-    const [rows, unfilteredTotal] = await Promise.all([
-      filtered.getRawMany<PersonalKeyRow & { matching: string }>(),
-      query.filter ? base().getCount() : Promise.resolve(null),
-    ]);
+    const [rows, total] = await Promise.all([filtered.getRawMany<PersonalKeyRow & { matching: string }>(), base().getCount()]);
     // An empty page (past the end, or per_page=0) carries no window count, so it is counted on its own.
     const matching =
       rows.length > 0
         ? Number(rows[0].matching)
         : Number((await filtered.clone().select('count(*)', 'n').orderBy().limit(undefined).offset(undefined).getRawOne())?.n ?? 0);
-    return { total: unfilteredTotal ?? matching, subtotal: matching, keys: rows.map(personalKeyFromRow) };
+    return { total, subtotal: matching, keys: rows.map(personalKeyFromRow) };
   }
 
   /**
@@ -150,9 +140,8 @@ export class PublicKeysRepository {
    * CPU than the query itself here.
    */
   private async listPersonalUnfiltered(userId: number, query: KeyListQuery): Promise<KeyPage> {
-    const order = query.order
-      ? `${COLUMN[query.order.field]} ${query.order.direction}${query.order.field === 'id' ? '' : query.order.direction === 'ASC' ? ' NULLS FIRST' : ' NULLS LAST'}`
-      : 'k.id ASC';
+    const nulls = query.order && nullsPlacement(query.order);
+    const order = query.order ? `${COLUMN[query.order.field]} ${query.order.direction}${nulls ? ` ${nulls}` : ''}` : 'k.id ASC';
     const paging = query.limit !== null ? ' LIMIT $2 OFFSET $3' : '';
     const params = query.limit !== null ? [userId, query.limit, query.offset] : [userId];
     // The count is a scalar subquery (an index scan), not a window over the rows: a window would read every key
@@ -236,6 +225,12 @@ export class PublicKeysRepository {
     await tx.delete(PublicKey, { identityId, fingerprintSha256: row.fingerprintSha256 });
     await tx.insert(PublicKey, tx.create(PublicKey, { ...row, identityId, position: -1, derived: true }));
   }
+}
+
+/** Ids are never null; nullable columns put nulls first ascending and last descending, in both list paths. */
+function nullsPlacement(order: NonNullable<KeyListQuery['order']>): 'NULLS FIRST' | 'NULLS LAST' | undefined {
+  if (order.field === 'id') return undefined;
+  return order.direction === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
 }
 
 function compileFilter(qb: WhereExpressionBuilder, filter: KeyFilter, counter: { n: number }): void {
