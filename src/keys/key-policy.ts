@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { commaList } from '../common/comma-list';
 import { AppConfig } from '../config/app-config';
+import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from './key.service';
 
 /**
  * Which keys sshid accepts, one setting for every dialect (each refuses in its own error shape) and for what it
@@ -26,5 +27,20 @@ export class KeyPolicy {
     if (key.type === 'ssh-dss' && !this.allowDsa) return 'DSA keys are not allowed here';
     if (key.type === 'ssh-rsa' && key.bits < this.minRsaBits) return `RSA keys must have at least ${this.minRsaBits} bits (this one has ${key.bits})`;
     return null;
+  }
+}
+
+/**
+ * A key line as sshid accepts it: parsed by the key service and allowed by the policy; otherwise why not, as a
+ * violation code (the parser's reason, or `policy`) and message.
+ */
+export function parseAllowedKey(keys: KeyService, policy: KeyPolicy, text: string): { key: ParsedPublicKey } | { code: string; message: string } {
+  try {
+    const key = keys.parsePublicKey(text);
+    const refusal = policy.refusal(key);
+    return refusal ? { code: 'policy', message: refusal } : { key };
+  } catch (error) {
+    if (!(error instanceof InvalidPublicKeyError)) throw error;
+    return { code: error.reason, message: error.message };
   }
 }

@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError, ValidationError, Violation } from '../co
 import { Identity } from '../identities/identity.entity';
 import { isUniqueViolation } from '../users/users.service';
 import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from './key.service';
-import { KeyPolicy } from './key-policy';
+import { KeyPolicy, parseAllowedKey } from './key-policy';
 import { PublicKey } from './public-key.entity';
 import { KeyListQuery, KeyLookup, KeyPage, PublicKeysRepository } from './public-keys.repository';
 
@@ -131,22 +131,18 @@ export class PublicKeysService {
     const seen = new Map<string, number>();
     const parsed: ParsedPublicKey[] = [];
     texts.forEach((text, index) => {
-      try {
-        const key = this.keyService.parsePublicKey(text);
-        const first = seen.get(key.fingerprintSha256);
-        const refusal = this.policy.refusal(key);
-        if (refusal) {
-          violations.push({ field: `${field}.${index}.key`, code: 'policy', message: refusal });
-        } else if (first !== undefined) {
-          violations.push({ field: `${field}.${index}.key`, code: 'duplicate', message: `repeats key ${first} (same fingerprint)` });
-        } else {
-          seen.set(key.fingerprintSha256, index);
-          parsed.push(key);
-        }
-      } catch (error) {
-        if (!(error instanceof InvalidPublicKeyError)) throw error;
-        violations.push({ field: `${field}.${index}.key`, code: error.reason, message: error.message });
+      const accepted = parseAllowedKey(this.keyService, this.policy, text);
+      if (!('key' in accepted)) {
+        violations.push({ field: `${field}.${index}.key`, code: accepted.code, message: accepted.message });
+        return;
       }
+      const first = seen.get(accepted.key.fingerprintSha256);
+      if (first !== undefined) {
+        violations.push({ field: `${field}.${index}.key`, code: 'duplicate', message: `repeats key ${first} (same fingerprint)` });
+        return;
+      }
+      seen.set(accepted.key.fingerprintSha256, index);
+      parsed.push(accepted.key);
     });
     if (violations.length > 0) throw new ValidationError(violations);
     return parsed;

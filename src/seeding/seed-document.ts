@@ -4,8 +4,8 @@ import { violationsOf } from '../common/body-validation.pipe';
 import { Violation } from '../common/domain-errors';
 import { DEFAULT_RESTRICTIONS, identitySlug } from '../identities/identity-rules';
 import { IdentityRestrictions } from '../identities/identity.entity';
-import { InvalidPublicKeyError, KeyService, ParsedPublicKey } from '../keys/key.service';
-import { KeyPolicy } from '../keys/key-policy';
+import { KeyService, ParsedPublicKey } from '../keys/key.service';
+import { KeyPolicy, parseAllowedKey } from '../keys/key-policy';
 import { SeedDocumentBody, SeedIdentityEntry, SeedOrganizationEntry, SeedUserEntry } from './seed-document.dto';
 
 /**
@@ -90,16 +90,10 @@ export function readSeedDocument(raw: unknown, keys: KeyService, policy: KeyPoli
       fail(path, 'must be an OpenSSH public key line');
       return null;
     }
-    try {
-      const parsed = keys.parsePublicKey(value);
-      const refusal = policy.refusal(parsed);
-      if (refusal) fail(path, refusal);
-      return refusal ? null : parsed;
-    } catch (error) {
-      if (!(error instanceof InvalidPublicKeyError)) throw error;
-      fail(path, error.message);
-      return null;
-    }
+    const accepted = parseAllowedKey(keys, policy, value);
+    if ('key' in accepted) return accepted.key;
+    fail(path, accepted.message);
+    return null;
   };
   const date = (value: string | undefined) => (value === undefined ? null : new Date(value));
 
