@@ -21,7 +21,6 @@ import { AppConfig } from '../config/app-config';
 export class PreparedQueries {
   private readonly names = new Map<string, string>();
   private generation = 0;
-
   private readonly named: boolean;
 
   constructor(
@@ -45,8 +44,9 @@ export class PreparedQueries {
       // plan ("cached plan must not change result type") on every connection that prepared it. The statement is
       // renamed, so each connection prepares it afresh, and the read is run again.
       if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
-      this.names.set(text, this.freshName(text));
-      return (await this.pool.query<T>({ name: this.nameOf(text), text, values })).rows;
+      const renamed = this.freshName(text);
+      this.names.set(text, renamed);
+      return (await this.pool.query<T>({ name: renamed, text, values })).rows;
     }
   }
 
