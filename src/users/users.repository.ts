@@ -41,13 +41,13 @@ export class UsersRepository {
 
   @GenerateSql({ name: 'by login', params: (f) => [f.login.toUpperCase()] })
   findByLogin(login: string): Promise<User | null> {
-    return this.users.createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login }).getOne();
+    return this.byLogin(login).getOne();
   }
 
   /** The account with this login and its password hash (for the verified-password cache); null when unknown. */
   @GenerateSql({ name: 'by login', params: (f) => [f.login] })
   async findWithPasswordHash(login: string): Promise<{ user: User; passwordHash: string | null } | null> {
-    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('lower(u.login) = lower(:login)', { login }).getOne();
+    const row = await this.byLogin(login).addSelect('u.passwordHash').getOne();
     if (!row) return null;
     const { passwordHash, ...user } = row;
     return { user: Object.assign(new User(), user), passwordHash: passwordHash ?? null };
@@ -101,5 +101,9 @@ export class UsersRepository {
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  private byLogin(login: string) {
+    return this.users.createQueryBuilder('u').where('lower(u.login) = lower(:login)', { login });
   }
 }
